@@ -1,0 +1,17 @@
+//! Security primitives for A2A agents and for the conformance kit that tests them.
+//!
+//! | module | what |
+//! | --- | --- |
+//! | [`clock`] | injected time ([`Clock`], [`SystemClock`], [`FixedClock`]) |
+//! | [`replay`] | a bounded, sharded replay cache behind the [`ReplayStore`] trait |
+//!
+//! Nothing here depends on an HTTP framework: callers pass header values and body bytes. No
+//! function panics on any input, and no error message carries a secret or a whole token.
+
+pub mod clock;
+pub mod replay;
+
+mod base64url;
+
+pub use clock::{Clock, FixedClock, SystemClock, UnixTime};
+pub use replay::{ReplayCache, ReplayError, ReplayStore};
