@@ -15,3 +15,6 @@ mod base64url;
 
 pub use clock::{Clock, FixedClock, SystemClock, UnixTime};
 pub use replay::{ReplayCache, ReplayError, ReplayStore};
+pub mod jwk;
+pub mod jws;
+pub mod jwt;

@@ -1,0 +1,1026 @@
+//! JSON Web Tokens (RFC 7519) in JWS compact form: strict validation and minting.
+//!
+//! Validation order, each step failing with its own [`JwtError`]:
+//!
+//! 1. size (at most [`Validation::max_token_len`] bytes) and shape (exactly three segments of
+//!    canonical unpadded base64url, RFC 7515 §7.1);
+//! 2. the protected header: strict JSON object, no duplicate member names, `alg` one of the
+//!    supported algorithms (`none` is refused, RFC 8725 §3.1), no `crit` (this implementation
+//!    understands no critical extension, so any is refused per RFC 7515 §4.1.11), no
+//!    `b64: false` (RFC 7797 payloads are refused), optional `typ` check; embedded keys (`jwk`,
+//!    `jku`, `x5u`, `x5c`) are never used to find the key;
+//! 3. the key: by `kid` from the configured [`JwkSet`], and it must be bound to the header's
+//!    `alg` (no HS/RS confusion);
+//! 4. the signature, over the exact received `header.payload` bytes;
+//! 5. only then the claims: strict JSON object, no duplicate member names, `exp` (required by
+//!    default), `nbf`, `iat` with leeway, `iss`, `aud` (string or array), optional maximum age;
+//! 6. replay: with a [`ReplayStore`] configured, `jti` is required and is recorded under
+//!    `iss` until `exp + leeway`; a second presentation is [`JwtError::Replayed`].
+
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+
+use crate::base64url::{self, URL_SAFE};
+use crate::clock::{Clock, UnixTime};
+use crate::jwk::{JwkSet, KeyLookupError};
+use crate::jws::{Algorithm, KeyError, SigningKey};
+use crate::replay::{ReplayError, ReplayStore};
+use base64::Engine as _;
+
+/// Default maximum token length in bytes.
+pub const DEFAULT_MAX_TOKEN_LEN: usize = 8 * 1024;
+
+/// The part of a token an error is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The protected header.
+    Header,
+    /// The claims (payload).
+    Claims,
+    /// The signature.
+    Signature,
+}
+
+impl fmt::Display for Part {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Header => "header",
+            Self::Claims => "claims",
+            Self::Signature => "signature",
+        })
+    }
+}
+
+/// Why a token was refused. Messages never contain the token or any claim value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum JwtError {
+    /// Longer than the configured maximum.
+    TooLarge {
+        /// The configured maximum, in bytes.
+        max: usize,
+    },
+    /// Not three dot-separated segments.
+    NotCompact,
+    /// A segment is not canonical unpadded base64url.
+    BadEncoding(Part),
+    /// A segment is not a JSON object, or a member has the wrong type.
+    Malformed(Part),
+    /// A JSON member name appears twice.
+    DuplicateMember(Part),
+    /// `alg` is `none`: unsigned tokens are never accepted.
+    Unsigned,
+    /// `alg` names an algorithm this validator does not support.
+    UnsupportedAlgorithm,
+    /// The header lists critical extensions (`crit`), none of which are understood.
+    UnsupportedCritical,
+    /// The header asks for an unencoded payload (`b64: false`, RFC 7797).
+    UnencodedPayload,
+    /// `typ` differs from the expected type.
+    WrongType,
+    /// No key has the token's `kid` (or, without one, no key of its algorithm).
+    UnknownKey,
+    /// Without a `kid`, several keys could verify the token.
+    AmbiguousKey,
+    /// The key named by `kid` is bound to another algorithm than the header's `alg`.
+    AlgorithmMismatch {
+        /// The algorithm the key is bound to.
+        key: Algorithm,
+        /// The algorithm the header claims.
+        token: Algorithm,
+    },
+    /// The signature does not verify.
+    BadSignature,
+    /// A required claim is absent.
+    MissingClaim(&'static str),
+    /// `exp` has passed (beyond the leeway).
+    Expired,
+    /// `nbf` is in the future (beyond the leeway).
+    NotYetValid,
+    /// `iat` is in the future (beyond the leeway).
+    IssuedInFuture,
+    /// `iat` is older than the configured maximum age.
+    TooOld,
+    /// `iss` is not an accepted issuer.
+    WrongIssuer,
+    /// `aud` does not contain an accepted audience.
+    WrongAudience,
+    /// The `jti` was already presented.
+    Replayed,
+    /// The replay cache is full of live ids and refuses new ones.
+    ReplayCacheFull,
+    /// Minting failed.
+    Signing(KeyError),
+}
+
+impl fmt::Display for JwtError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::TooLarge { max } => write!(f, "token longer than {max} bytes"),
+            Self::NotCompact => f.write_str("token is not in jws compact form (three segments)"),
+            Self::BadEncoding(p) => write!(f, "token {p} is not canonical base64url"),
+            Self::Malformed(p) => write!(f, "token {p} is not a valid json object"),
+            Self::DuplicateMember(p) => write!(f, "token {p} has a duplicate member name"),
+            Self::Unsigned => f.write_str("unsigned token (alg none) refused"),
+            Self::UnsupportedAlgorithm => f.write_str("token algorithm not supported"),
+            Self::UnsupportedCritical => f.write_str("token has critical header extensions"),
+            Self::UnencodedPayload => f.write_str("unencoded payload (b64=false) refused"),
+            Self::WrongType => f.write_str("token type (typ) not accepted"),
+            Self::UnknownKey => f.write_str("no key for the token's kid"),
+            Self::AmbiguousKey => f.write_str("token has no kid and several keys match"),
+            Self::AlgorithmMismatch { key, token } => {
+                write!(
+                    f,
+                    "token alg {token} does not match its key's algorithm {key}"
+                )
+            }
+            Self::BadSignature => f.write_str("token signature does not verify"),
+            Self::MissingClaim(c) => write!(f, "token lacks the `{c}` claim"),
+            Self::Expired => f.write_str("token expired"),
+            Self::NotYetValid => f.write_str("token not yet valid (nbf)"),
+            Self::IssuedInFuture => f.write_str("token issued in the future (iat)"),
+            Self::TooOld => f.write_str("token older than the maximum age"),
+            Self::WrongIssuer => f.write_str("token issuer not accepted"),
+            Self::WrongAudience => f.write_str("token audience not accepted"),
+            Self::Replayed => f.write_str("token already used (jti replay)"),
+            Self::ReplayCacheFull => f.write_str("replay cache full; token refused"),
+            Self::Signing(e) => write!(f, "minting failed: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for JwtError {}
+
+/// What a validator accepts.
+#[derive(Debug, Clone)]
+pub struct Validation {
+    /// Accepted `iss` values; empty means `iss` is not checked.
+    pub issuers: Vec<String>,
+    /// Accepted audiences; the token's `aud` must contain one. Empty means not checked.
+    pub audiences: Vec<String>,
+    /// Clock skew tolerated on `exp`, `nbf` and `iat`, in seconds (default 60).
+    pub leeway: u64,
+    /// Whether `exp` is required (default true).
+    pub require_exp: bool,
+    /// Whether `sub` is required (default false).
+    pub require_sub: bool,
+    /// Maximum age from `iat`, in seconds; `iat` becomes required when set.
+    pub max_age: Option<u64>,
+    /// The required `typ` header value (compared ASCII case-insensitively); `None` accepts any.
+    pub typ: Option<String>,
+    /// Maximum token length in bytes.
+    pub max_token_len: usize,
+}
+
+impl Default for Validation {
+    fn default() -> Self {
+        Self {
+            issuers: Vec::new(),
+            audiences: Vec::new(),
+            leeway: 60,
+            require_exp: true,
+            require_sub: false,
+            max_age: None,
+            typ: None,
+            max_token_len: DEFAULT_MAX_TOKEN_LEN,
+        }
+    }
+}
+
+/// The protected header of a validated token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    /// The algorithm.
+    pub alg: Algorithm,
+    /// The key id, if any.
+    pub kid: Option<String>,
+    /// The media type, if any.
+    pub typ: Option<String>,
+}
+
+/// The claims of a validated token.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Claims {
+    /// `iss`.
+    pub iss: Option<String>,
+    /// `sub`.
+    pub sub: Option<String>,
+    /// `aud`, normalised to a list.
+    pub aud: Vec<String>,
+    /// `exp`, seconds (fractions truncated).
+    pub exp: Option<UnixTime>,
+    /// `nbf`, seconds (fractions truncated).
+    pub nbf: Option<UnixTime>,
+    /// `iat`, seconds (fractions truncated).
+    pub iat: Option<UnixTime>,
+    /// `jti`.
+    pub jti: Option<String>,
+    /// `scope` (space-separated, RFC 8693 §4.2).
+    pub scope: Option<String>,
+    /// Every other claim.
+    pub extra: Map<String, Value>,
+}
+
+impl Claims {
+    /// The scopes of the `scope` claim.
+    pub fn scopes(&self) -> impl Iterator<Item = &str> {
+        self.scope
+            .as_deref()
+            .unwrap_or("")
+            .split(' ')
+            .filter(|s| !s.is_empty())
+    }
+
+    /// Whether `scope` contains `wanted`.
+    pub fn has_scope(&self, wanted: &str) -> bool {
+        self.scopes().any(|s| s == wanted)
+    }
+}
+
+/// A token that passed validation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Validated {
+    /// Its header.
+    pub header: Header,
+    /// Its claims.
+    pub claims: Claims,
+}
+
+/// Validates tokens against a key set and a [`Validation`] policy.
+#[derive(Debug, Clone)]
+pub struct Validator {
+    keys: JwkSet,
+    validation: Validation,
+    clock: Arc<dyn Clock>,
+    replay: Option<Arc<dyn ReplayStore>>,
+}
+
+impl Validator {
+    /// A validator without replay detection.
+    pub fn new(keys: JwkSet, validation: Validation, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            keys,
+            validation,
+            clock,
+            replay: None,
+        }
+    }
+
+    /// The same validator, recording each token's `jti` in `store` and refusing replays.
+    #[must_use]
+    pub fn with_replay_store(mut self, store: Arc<dyn ReplayStore>) -> Self {
+        self.replay = Some(store);
+        self
+    }
+
+    /// The policy.
+    pub fn validation(&self) -> &Validation {
+        &self.validation
+    }
+
+    /// The keys.
+    pub fn keys(&self) -> &JwkSet {
+        &self.keys
+    }
+
+    /// Validates `token` (the compact serialization, without any `Bearer ` prefix).
+    pub fn validate(&self, token: &str) -> Result<Validated, JwtError> {
+        let v = &self.validation;
+        let token = token.as_bytes();
+        if token.len() > v.max_token_len {
+            return Err(JwtError::TooLarge {
+                max: v.max_token_len,
+            });
+        }
+        let (header_b64, payload_b64, signature_b64) = split(token)?;
+
+        let header_json =
+            base64url::decode(header_b64).ok_or(JwtError::BadEncoding(Part::Header))?;
+        let header = parse_header(&header_json)?;
+        if let Some(wanted) = &v.typ
+            && !header
+                .typ
+                .as_deref()
+                .is_some_and(|t| t.eq_ignore_ascii_case(wanted))
+        {
+            return Err(JwtError::WrongType);
+        }
+
+        let key = self
+            .keys
+            .find(header.kid.as_deref(), header.alg)
+            .map_err(|e| match e {
+                KeyLookupError::Ambiguous => JwtError::AmbiguousKey,
+                KeyLookupError::AlgorithmMismatch { key, claimed } => JwtError::AlgorithmMismatch {
+                    key,
+                    token: claimed,
+                },
+                _ => JwtError::UnknownKey,
+            })?;
+
+        // The largest signature is an 8192-bit RSA one: decode into a fixed buffer.
+        let mut signature = [0u8; 1024];
+        if signature_b64.len() > 1366 {
+            return Err(JwtError::BadSignature);
+        }
+        let signature_len = URL_SAFE
+            .decode_slice(signature_b64, &mut signature)
+            .map_err(|_| JwtError::BadEncoding(Part::Signature))?;
+        let signing_input = &token[..header_b64.len() + 1 + payload_b64.len()];
+        key.verify(signing_input, &signature[..signature_len])
+            .map_err(|_| JwtError::BadSignature)?;
+
+        let claims_json =
+            base64url::decode(payload_b64).ok_or(JwtError::BadEncoding(Part::Claims))?;
+        let claims = parse_claims(&claims_json)?;
+        self.check_claims(&claims)?;
+        Ok(Validated { header, claims })
+    }
+
+    fn check_claims(&self, claims: &Claims) -> Result<(), JwtError> {
+        let v = &self.validation;
+        let now = self.clock.now();
+        match claims.exp {
+            // RFC 7519 §4.1.4: not accepted "on or after" exp.
+            Some(exp) if now >= exp.saturating_add(v.leeway) => return Err(JwtError::Expired),
+            None if v.require_exp => return Err(JwtError::MissingClaim("exp")),
+            _ => {}
+        }
+        if let Some(nbf) = claims.nbf
+            && now.saturating_add(v.leeway) < nbf
+        {
+            return Err(JwtError::NotYetValid);
+        }
+        match (claims.iat, v.max_age) {
+            (Some(iat), _) if now.saturating_add(v.leeway) < iat => {
+                return Err(JwtError::IssuedInFuture);
+            }
+            (Some(iat), Some(max)) if now > iat.saturating_add(max).saturating_add(v.leeway) => {
+                return Err(JwtError::TooOld);
+            }
+            (None, Some(_)) => return Err(JwtError::MissingClaim("iat")),
+            _ => {}
+        }
+        if !v.issuers.is_empty() {
+            let iss = claims.iss.as_deref().ok_or(JwtError::MissingClaim("iss"))?;
+            if !v.issuers.iter().any(|i| i == iss) {
+                return Err(JwtError::WrongIssuer);
+            }
+        }
+        if !v.audiences.is_empty() {
+            if claims.aud.is_empty() {
+                return Err(JwtError::MissingClaim("aud"));
+            }
+            if !claims.aud.iter().any(|a| v.audiences.contains(a)) {
+                return Err(JwtError::WrongAudience);
+            }
+        }
+        if v.require_sub && claims.sub.is_none() {
+            return Err(JwtError::MissingClaim("sub"));
+        }
+        if let Some(store) = &self.replay {
+            let jti = claims.jti.as_deref().ok_or(JwtError::MissingClaim("jti"))?;
+            // With `exp` absent (only when not required) the id is kept for a day.
+            let expires_at = claims
+                .exp
+                .unwrap_or_else(|| now.saturating_add(86_400))
+                .saturating_add(v.leeway);
+            let iss = claims.iss.as_deref().unwrap_or("");
+            let mut id = Vec::with_capacity(5 + iss.len() + jti.len());
+            id.extend_from_slice(b"jwt:");
+            id.extend_from_slice(iss.as_bytes());
+            id.push(0);
+            id.extend_from_slice(jti.as_bytes());
+            store
+                .check_and_insert(&id, expires_at, now)
+                .map_err(|e| match e {
+                    ReplayError::Replayed => JwtError::Replayed,
+                    _ => JwtError::ReplayCacheFull,
+                })?;
+        }
+        Ok(())
+    }
+}
+
+/// The three segments of a compact JWS: header, payload, signature.
+type Segments<'a> = (&'a [u8], &'a [u8], &'a [u8]);
+
+fn split(token: &[u8]) -> Result<Segments<'_>, JwtError> {
+    let mut parts = token.splitn(4, |&b| b == b'.');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(h), Some(p), Some(s), None) => Ok((h, p, s)),
+        _ => Err(JwtError::NotCompact),
+    }
+}
+
+// ---- strict JSON parsing of the header and claims -------------------------------------------
+
+const DUPLICATE: &str = "duplicate member";
+
+fn classify(e: &serde_json::Error, part: Part) -> JwtError {
+    if e.is_data() && e.to_string().starts_with(DUPLICATE) {
+        JwtError::DuplicateMember(part)
+    } else {
+        JwtError::Malformed(part)
+    }
+}
+
+/// A member name, borrowed from the input when it has no escapes.
+struct Name<'de>(Cow<'de, str>);
+
+impl<'de> de::Deserialize<'de> for Name<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Name<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a member name")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Name<'de>, E> {
+                Ok(Name(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Name<'de>, E> {
+                Ok(Name(Cow::Owned(v.to_owned())))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+fn set_once<T, E: de::Error>(slot: &mut Option<T>, value: T) -> Result<(), E> {
+    if slot.is_some() {
+        return Err(E::custom(DUPLICATE));
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
+/// Records an unknown member name, failing on a repeat. Values of unknown members are
+/// checked for duplicates too (strict parsing at every depth).
+fn note_unknown<'a, E: de::Error>(
+    seen: &mut Vec<Cow<'a, str>>,
+    name: Cow<'a, str>,
+) -> Result<(), E> {
+    if seen.contains(&name) {
+        return Err(E::custom(DUPLICATE));
+    }
+    seen.push(name);
+    Ok(())
+}
+
+/// Any JSON value, rejecting duplicate member names at every depth.
+struct StrictValue;
+
+impl<'de> DeserializeSeed<'de> for StrictValue {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for StrictValue {
+    type Value = Value;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a json value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(StrictValue)? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
+        while let Some(Name(name)) = map.next_key()? {
+            let value = map.next_value_seed(StrictValue)?;
+            if object.insert(name.into_owned(), value).is_some() {
+                return Err(de::Error::custom(DUPLICATE));
+            }
+        }
+        Ok(Value::Object(object))
+    }
+}
+
+struct RawHeader {
+    alg: Option<String>,
+    kid: Option<String>,
+    typ: Option<String>,
+    crit: bool,
+    b64: Option<bool>,
+}
+
+impl<'de> de::Deserialize<'de> for RawHeader {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawHeader;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a jose header object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawHeader, A::Error> {
+                let (mut alg, mut kid, mut typ, mut crit, mut b64) = (None, None, None, None, None);
+                let mut unknown = Vec::new();
+                while let Some(Name(name)) = map.next_key()? {
+                    match &*name {
+                        "alg" => set_once(&mut alg, map.next_value::<String>()?)?,
+                        "kid" => set_once(&mut kid, map.next_value::<String>()?)?,
+                        "typ" => set_once(&mut typ, map.next_value::<String>()?)?,
+                        "crit" => set_once(&mut crit, map.next_value::<Vec<String>>()?)?,
+                        "b64" => set_once(&mut b64, map.next_value::<bool>()?)?,
+                        _ => {
+                            note_unknown(&mut unknown, name)?;
+                            map.next_value_seed(StrictValue)?;
+                        }
+                    }
+                }
+                Ok(RawHeader {
+                    alg,
+                    kid,
+                    typ,
+                    crit: crit.is_some(),
+                    b64,
+                })
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+fn parse_header(json: &[u8]) -> Result<Header, JwtError> {
+    let raw: RawHeader = serde_json::from_slice(json).map_err(|e| classify(&e, Part::Header))?;
+    let alg = raw.alg.ok_or(JwtError::Malformed(Part::Header))?;
+    let alg = match Algorithm::from_name(&alg) {
+        Some(alg) => alg,
+        None if alg.eq_ignore_ascii_case("none") => return Err(JwtError::Unsigned),
+        None => return Err(JwtError::UnsupportedAlgorithm),
+    };
+    if raw.crit {
+        return Err(JwtError::UnsupportedCritical);
+    }
+    if raw.b64 == Some(false) {
+        return Err(JwtError::UnencodedPayload);
+    }
+    Ok(Header {
+        alg,
+        kid: raw.kid,
+        typ: raw.typ,
+    })
+}
+
+/// A `NumericDate` (RFC 7519 §2): a non-negative JSON number, fractions truncated.
+struct NumericDate(UnixTime);
+
+impl<'de> de::Deserialize<'de> for NumericDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = NumericDate;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a non-negative number of seconds")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<NumericDate, E> {
+                Ok(NumericDate(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<NumericDate, E> {
+                u64::try_from(v)
+                    .map(NumericDate)
+                    .map_err(|_| E::custom("negative date"))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<NumericDate, E> {
+                if v.is_finite() && v >= 0.0 {
+                    // Truncation intended; values beyond u64 saturate.
+                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                    Ok(NumericDate(v as u64))
+                } else {
+                    Err(E::custom("invalid date"))
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// `aud`: a string or an array of strings (RFC 7519 §4.1.3).
+struct Audience(Vec<String>);
+
+impl<'de> de::Deserialize<'de> for Audience {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Audience;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string or an array of strings")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Audience, E> {
+                Ok(Audience(vec![v.to_owned()]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Audience, A::Error> {
+                let mut all = Vec::new();
+                while let Some(aud) = seq.next_element::<String>()? {
+                    all.push(aud);
+                }
+                Ok(Audience(all))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de> de::Deserialize<'de> for Claims {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Claims;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a jwt claims object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Claims, A::Error> {
+                let mut c = Claims::default();
+                let (mut aud, mut exp, mut nbf, mut iat) = (None, None, None, None);
+                while let Some(Name(name)) = map.next_key()? {
+                    match &*name {
+                        "iss" => set_once(&mut c.iss, map.next_value()?)?,
+                        "sub" => set_once(&mut c.sub, map.next_value()?)?,
+                        "jti" => set_once(&mut c.jti, map.next_value()?)?,
+                        "scope" => set_once(&mut c.scope, map.next_value()?)?,
+                        "aud" => set_once(&mut aud, map.next_value::<Audience>()?.0)?,
+                        "exp" => set_once(&mut exp, map.next_value::<NumericDate>()?.0)?,
+                        "nbf" => set_once(&mut nbf, map.next_value::<NumericDate>()?.0)?,
+                        "iat" => set_once(&mut iat, map.next_value::<NumericDate>()?.0)?,
+                        _ => {
+                            let value = map.next_value_seed(StrictValue)?;
+                            if c.extra.insert(name.into_owned(), value).is_some() {
+                                return Err(de::Error::custom(DUPLICATE));
+                            }
+                        }
+                    }
+                }
+                c.aud = aud.unwrap_or_default();
+                (c.exp, c.nbf, c.iat) = (exp, nbf, iat);
+                Ok(c)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+fn parse_claims(json: &[u8]) -> Result<Claims, JwtError> {
+    serde_json::from_slice(json).map_err(|e| classify(&e, Part::Claims))
+}
+
+/// Parses a claims object strictly, without any signature check (for inspection tools).
+pub fn parse_claims_unverified(json: &[u8]) -> Result<Claims, JwtError> {
+    parse_claims(json)
+}
+
+// ---- minting --------------------------------------------------------------------------------
+
+/// Mints a token signed by `key`: header `{"alg", "typ": "JWT", "kid"}` (kid when the key has
+/// one) and the given claims (a JSON object).
+pub fn mint(key: &SigningKey, claims: &Value) -> Result<String, JwtError> {
+    mint_with_header(key, &Map::new(), claims)
+}
+
+/// Mints a token signed by `key` with extra header members. Members given here override the
+/// defaults (even `alg`), so negative tests can mint deliberately inconsistent tokens.
+pub fn mint_with_header(
+    key: &SigningKey,
+    header: &Map<String, Value>,
+    claims: &Value,
+) -> Result<String, JwtError> {
+    let mut full = Map::new();
+    full.insert("alg".into(), key.alg().name().into());
+    full.insert("typ".into(), "JWT".into());
+    if let Some(kid) = key.kid() {
+        full.insert("kid".into(), kid.into());
+    }
+    for (name, value) in header {
+        full.insert(name.clone(), value.clone());
+    }
+    let mut token = encode_segments(&Value::Object(full), claims);
+    let signature = key.sign(token.as_bytes()).map_err(JwtError::Signing)?;
+    token.push('.');
+    token.push_str(&base64url::encode(&signature));
+    Ok(token)
+}
+
+fn encode_segments(header: &Value, claims: &Value) -> String {
+    // Serializing a `Value` cannot fail: its map keys are strings.
+    let header = serde_json::to_vec(header).unwrap_or_default();
+    let claims = serde_json::to_vec(claims).unwrap_or_default();
+    let mut token = base64url::encode(&header);
+    token.push('.');
+    token.push_str(&base64url::encode(&claims));
+    token
+}
+
+/// Tokens no validator should accept, for negative tests.
+pub mod danger {
+    use serde_json::{Value, json};
+
+    /// An unsigned token: header `{"alg": "none", "typ": "JWT"}` and an empty signature
+    /// (RFC 7519 §6.1). Every validator in this crate refuses it.
+    pub fn mint_unsigned(claims: &Value) -> String {
+        let mut token = super::encode_segments(&json!({"alg": "none", "typ": "JWT"}), claims);
+        token.push('.');
+        token
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::FixedClock;
+    use crate::replay::ReplayCache;
+    use serde_json::json;
+
+    const NOW: u64 = 1_700_000_000;
+
+    fn setup() -> (SigningKey, Validator) {
+        let key = SigningKey::hmac(Algorithm::HS256, &[42u8; 32])
+            .unwrap()
+            .with_kid("k1");
+        let mut keys = JwkSet::new();
+        keys.insert(key.verifying_key().unwrap()).unwrap();
+        let validation = Validation {
+            issuers: vec!["https://issuer.example".into()],
+            audiences: vec!["https://agent.example".into()],
+            ..Validation::default()
+        };
+        let validator = Validator::new(keys, validation, Arc::new(FixedClock::new(NOW)));
+        (key, validator)
+    }
+
+    fn claims() -> Value {
+        json!({
+            "iss": "https://issuer.example",
+            "aud": ["other", "https://agent.example"],
+            "sub": "alice",
+            "exp": NOW + 300,
+            "iat": NOW,
+            "jti": "id-1",
+            "scope": "read write"
+        })
+    }
+
+    #[test]
+    fn accepts_a_valid_token_and_exposes_its_claims() {
+        let (key, validator) = setup();
+        let token = mint(&key, &claims()).unwrap();
+        let ok = validator.validate(&token).unwrap();
+        assert_eq!(ok.header.alg, Algorithm::HS256);
+        assert_eq!(ok.claims.sub.as_deref(), Some("alice"));
+        assert!(ok.claims.has_scope("write"));
+        assert!(!ok.claims.has_scope("admin"));
+    }
+
+    fn with(mut claims: Value, name: &str, value: Value) -> Value {
+        claims[name] = value;
+        claims
+    }
+
+    #[test]
+    fn rejects_each_bad_claim_with_its_own_error() {
+        let (key, validator) = setup();
+        let cases = [
+            (with(claims(), "exp", json!(NOW - 61)), JwtError::Expired),
+            (
+                with(claims(), "nbf", json!(NOW + 61)),
+                JwtError::NotYetValid,
+            ),
+            (
+                with(claims(), "iat", json!(NOW + 61)),
+                JwtError::IssuedInFuture,
+            ),
+            (
+                with(claims(), "iss", json!("https://evil.example")),
+                JwtError::WrongIssuer,
+            ),
+            (
+                with(claims(), "aud", json!("https://evil.example")),
+                JwtError::WrongAudience,
+            ),
+            (
+                with(claims(), "exp", json!(-1)),
+                JwtError::Malformed(Part::Claims),
+            ),
+            (
+                with(claims(), "aud", json!(7)),
+                JwtError::Malformed(Part::Claims),
+            ),
+        ];
+        for (claims, expected) in cases {
+            let token = mint(&key, &claims).unwrap();
+            assert_eq!(validator.validate(&token), Err(expected));
+        }
+        let mut no_exp = claims();
+        no_exp.as_object_mut().unwrap().remove("exp");
+        assert_eq!(
+            validator.validate(&mint(&key, &no_exp).unwrap()),
+            Err(JwtError::MissingClaim("exp"))
+        );
+    }
+
+    #[test]
+    fn honours_leeway_at_the_boundaries() {
+        let (key, validator) = setup();
+        let almost = with(claims(), "exp", json!(NOW - 59));
+        assert!(validator.validate(&mint(&key, &almost).unwrap()).is_ok());
+        let at = with(claims(), "exp", json!(NOW - 60));
+        assert_eq!(
+            validator.validate(&mint(&key, &at).unwrap()),
+            Err(JwtError::Expired)
+        );
+    }
+
+    #[test]
+    fn rejects_unsigned_tokens() {
+        let (_, validator) = setup();
+        let token = danger::mint_unsigned(&claims());
+        assert_eq!(validator.validate(&token), Err(JwtError::Unsigned));
+        let capital = mint_with_header(
+            &SigningKey::hmac(Algorithm::HS256, &[42u8; 32]).unwrap(),
+            json!({"alg": "NONE"}).as_object().unwrap(),
+            &claims(),
+        )
+        .unwrap();
+        assert_eq!(validator.validate(&capital), Err(JwtError::Unsigned));
+    }
+
+    #[test]
+    fn rejects_a_payload_changed_after_signing() {
+        let (key, validator) = setup();
+        let token = mint(&key, &claims()).unwrap();
+        let other = mint(&key, &with(claims(), "sub", json!("mallory"))).unwrap();
+        let parts: Vec<&str> = token.split('.').collect();
+        let other_parts: Vec<&str> = other.split('.').collect();
+        let spliced = format!("{}.{}.{}", parts[0], other_parts[1], parts[2]);
+        assert_eq!(validator.validate(&spliced), Err(JwtError::BadSignature));
+    }
+
+    #[test]
+    fn rejects_algorithm_confusion_and_unknown_kids() {
+        let (_, validator) = setup();
+        let es = SigningKey::generate(Algorithm::ES256)
+            .unwrap()
+            .with_kid("k1");
+        assert_eq!(
+            validator.validate(&mint(&es, &claims()).unwrap()),
+            Err(JwtError::AlgorithmMismatch {
+                key: Algorithm::HS256,
+                token: Algorithm::ES256
+            })
+        );
+        let other = SigningKey::hmac(Algorithm::HS256, &[1u8; 32])
+            .unwrap()
+            .with_kid("k2");
+        assert_eq!(
+            validator.validate(&mint(&other, &claims()).unwrap()),
+            Err(JwtError::UnknownKey)
+        );
+    }
+
+    #[test]
+    fn rejects_crit_b64_and_duplicate_members() {
+        let (key, validator) = setup();
+        let crit = json!({"crit": ["exp"], "exp": 1});
+        assert_eq!(
+            validator
+                .validate(&mint_with_header(&key, crit.as_object().unwrap(), &claims()).unwrap()),
+            Err(JwtError::UnsupportedCritical)
+        );
+        let b64 = json!({"b64": false});
+        assert_eq!(
+            validator
+                .validate(&mint_with_header(&key, b64.as_object().unwrap(), &claims()).unwrap()),
+            Err(JwtError::UnencodedPayload)
+        );
+        // Hand-built duplicate members, correctly signed.
+        for (header, payload, part) in [
+            (
+                r#"{"alg":"HS256","alg":"HS256"}"#,
+                r#"{"exp":1700000300}"#,
+                Part::Header,
+            ),
+            (
+                r#"{"alg":"HS256","x":1,"x":2}"#,
+                r#"{"exp":1700000300}"#,
+                Part::Header,
+            ),
+            (
+                r#"{"alg":"HS256"}"#,
+                r#"{"exp":1700000300,"sub":"a","sub":"b"}"#,
+                Part::Claims,
+            ),
+            (
+                r#"{"alg":"HS256"}"#,
+                r#"{"exp":1700000300,"o":{"a":1,"a":2}}"#,
+                Part::Claims,
+            ),
+        ] {
+            let input = format!(
+                "{}.{}",
+                base64url::encode(header.as_bytes()),
+                base64url::encode(payload.as_bytes())
+            );
+            let sig = key.sign(input.as_bytes()).unwrap();
+            let token = format!("{input}.{}", base64url::encode(&sig));
+            let mut lenient = validator.clone();
+            lenient.validation.issuers.clear();
+            lenient.validation.audiences.clear();
+            assert_eq!(
+                lenient.validate(&token),
+                Err(JwtError::DuplicateMember(part)),
+                "{header} {payload}"
+            );
+        }
+    }
+
+    #[test]
+    fn rejects_malformed_shapes_and_oversized_tokens() {
+        let (key, validator) = setup();
+        let token = mint(&key, &claims()).unwrap();
+        assert_eq!(validator.validate("a.b"), Err(JwtError::NotCompact));
+        assert_eq!(validator.validate("a.b.c.d.e"), Err(JwtError::NotCompact));
+        assert_eq!(validator.validate(""), Err(JwtError::NotCompact));
+        assert_eq!(
+            validator.validate(&format!("{token}=")),
+            Err(JwtError::BadEncoding(Part::Signature))
+        );
+        let (h, rest) = token.split_once('.').unwrap();
+        assert_eq!(
+            validator.validate(&format!("{h}=.{rest}")),
+            Err(JwtError::BadEncoding(Part::Header))
+        );
+        let huge = "a".repeat(DEFAULT_MAX_TOKEN_LEN + 1);
+        assert_eq!(
+            validator.validate(&huge),
+            Err(JwtError::TooLarge {
+                max: DEFAULT_MAX_TOKEN_LEN
+            })
+        );
+        let not_object = format!("{}.{}.", base64url::encode(b"[]"), base64url::encode(b"{}"));
+        assert_eq!(
+            validator.validate(&not_object),
+            Err(JwtError::Malformed(Part::Header))
+        );
+    }
+
+    #[test]
+    fn rejects_a_replayed_jti_and_a_missing_jti() {
+        let (key, validator) = setup();
+        let validator = validator.with_replay_store(Arc::new(ReplayCache::new(100)));
+        let token = mint(&key, &claims()).unwrap();
+        assert!(validator.validate(&token).is_ok());
+        assert_eq!(validator.validate(&token), Err(JwtError::Replayed));
+        let mut no_jti = claims();
+        no_jti.as_object_mut().unwrap().remove("jti");
+        assert_eq!(
+            validator.validate(&mint(&key, &no_jti).unwrap()),
+            Err(JwtError::MissingClaim("jti"))
+        );
+        // The same jti from another issuer is another id.
+        let mut other = validator.clone();
+        other
+            .validation
+            .issuers
+            .push("https://other.example".into());
+        let token = mint(&key, &with(claims(), "iss", json!("https://other.example"))).unwrap();
+        assert!(other.validate(&token).is_ok());
+    }
+
+    #[test]
+    fn never_echoes_token_material_in_errors() {
+        let (key, validator) = setup();
+        let token = mint(&key, &with(claims(), "aud", json!("secret-audience"))).unwrap();
+        let message = validator.validate(&token).unwrap_err().to_string();
+        assert!(!message.contains("secret-audience") && !message.contains(&token[..20]));
+    }
+}
