@@ -13,6 +13,10 @@ pub mod replay;
 
 mod base64url;
 
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
+
 pub use clock::{Clock, FixedClock, SystemClock, UnixTime};
 pub use replay::{ReplayCache, ReplayError, ReplayStore};
 pub mod jwk;
