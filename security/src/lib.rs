@@ -3,12 +3,14 @@
 //! | module | what |
 //! | --- | --- |
 //! | [`clock`] | injected time ([`Clock`], [`SystemClock`], [`FixedClock`]) |
+//! | [`json`] | strict JSON parsing: duplicate member names, excess nesting and non-JSON text are errors |
 //! | [`replay`] | a bounded, sharded replay cache behind the [`ReplayStore`] trait |
 //!
 //! Nothing here depends on an HTTP framework: callers pass header values and body bytes. No
 //! function panics on any input, and no error message carries a secret or a whole token.
 
 pub mod clock;
+pub mod json;
 pub mod replay;
 
 mod base64url;
