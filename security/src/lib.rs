@@ -3,6 +3,7 @@
 //! | module | what |
 //! | --- | --- |
 //! | [`clock`] | injected time ([`Clock`], [`SystemClock`], [`FixedClock`]) |
+//! | [`jcs`] | RFC 8785 JSON Canonicalization Scheme: the one byte string a JSON value signs as |
 //! | [`json`] | strict JSON parsing: duplicate member names, excess nesting and non-JSON text are errors |
 //! | [`replay`] | a bounded, sharded replay cache behind the [`ReplayStore`] trait |
 //!
@@ -10,6 +11,7 @@
 //! function panics on any input, and no error message carries a secret or a whole token.
 
 pub mod clock;
+pub mod jcs;
 pub mod json;
 pub mod replay;
 
