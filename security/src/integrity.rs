@@ -26,7 +26,6 @@
 //!   [`Verifier::sign_response`].
 
 use std::fmt;
-use std::io::Write as _;
 
 use base64::Engine as _;
 
@@ -814,10 +813,9 @@ fn is_id(id: &[u8], max: usize) -> bool {
             .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
 }
 
-/// An RFC 9110 §9.1 method: a `token` (§5.6.2), here at most [`MAX_METHOD_LEN`] bytes.
+/// An RFC 9110 §9.1 method: a `token`, here at most [`MAX_METHOD_LEN`] bytes.
 fn check_method(method: &[u8]) -> Result<(), IntegrityError> {
-    let tchar = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
-    if !method.is_empty() && method.len() <= MAX_METHOD_LEN && method.iter().all(|&b| tchar(b)) {
+    if method.len() <= MAX_METHOD_LEN && mac::is_token(method) {
         Ok(())
     } else {
         Err(IntegrityError::InvalidMethod)
@@ -853,15 +851,16 @@ fn replay_key<'b>(
     key_id: &str,
     message_id: &str,
 ) -> Result<&'b [u8], IntegrityError> {
-    let mut rest = &mut buffer[..];
-    let written = rest
-        .write_all(REPLAY_PREFIX)
-        .and_then(|()| rest.write_all(key_id.as_bytes()))
-        .and_then(|()| rest.write_all(b":"))
-        .and_then(|()| rest.write_all(message_id.as_bytes()));
-    let len = REPLAY_KEY_LEN - rest.len();
-    written.map_err(|_| IntegrityError::MalformedHeader(Header::MessageId))?;
-    Ok(&buffer[..len])
+    mac::concat(
+        buffer,
+        &[
+            REPLAY_PREFIX,
+            key_id.as_bytes(),
+            b":",
+            message_id.as_bytes(),
+        ],
+    )
+    .ok_or(IntegrityError::MalformedHeader(Header::MessageId))
 }
 
 #[cfg(test)]

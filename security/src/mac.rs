@@ -1,8 +1,9 @@
-//! The HMAC-SHA256 machinery that [`crate::integrity`] and [`crate::webhook`] share: a keyed state
-//! computed once per key, a tag type compared only in constant time, and the decimal-seconds
-//! timestamp with its freshness window.
+//! What [`crate::integrity`] and [`crate::webhook`] share: an HMAC-SHA256 state keyed once per
+//! key, a tag type compared only in constant time, the decimal-seconds timestamp with its
+//! freshness window, and the two small pieces of HTTP syntax both need.
 
 use std::fmt;
+use std::io::Write as _;
 
 use hmac::{Hmac, Mac as _};
 use sha2::Sha256;
@@ -126,6 +127,26 @@ pub(crate) fn freshness(
     }
 }
 
+/// Whether `text` is an RFC 9110 §5.6.2 `token` (methods, authentication schemes).
+pub(crate) fn is_token(text: &[u8]) -> bool {
+    !text.is_empty()
+        && text
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// Writes the concatenation of `parts` into `buffer` (a replay-store key built without
+/// allocating); `None` if it does not fit.
+pub(crate) fn concat<'b>(buffer: &'b mut [u8], parts: &[&[u8]]) -> Option<&'b [u8]> {
+    let capacity = buffer.len();
+    let mut rest = &mut buffer[..];
+    for part in parts {
+        rest.write_all(part).ok()?;
+    }
+    let len = capacity - rest.len();
+    Some(&buffer[..len])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,6 +173,27 @@ mod tests {
         let key = MacKey::new(b"super secret key material");
         assert_eq!(format!("{key:?}"), "[redacted]");
         assert_eq!(format!("{:?}", key.tag(&[b"x"])), "Tag([redacted])");
+    }
+
+    #[test]
+    fn concatenates_into_a_buffer_or_reports_overflow() {
+        let mut buffer = [0u8; 6];
+        assert_eq!(
+            concat(&mut buffer, &[b"mi:", b"k", b":x"]),
+            Some(&b"mi:k:x"[..])
+        );
+        assert_eq!(concat(&mut buffer, &[b"mi:", b"k", b":xy"]), None);
+        assert_eq!(concat(&mut buffer, &[]), Some(&b""[..]));
+    }
+
+    #[test]
+    fn recognises_http_tokens() {
+        for token in [&b"POST"[..], b"Bearer", b"x-custom!", b"A2A-MI-1"] {
+            assert!(is_token(token));
+        }
+        for not_token in [&b""[..], b"a b", b"a,b", b"a\n", b"caf\xc3\xa9", b"(x)"] {
+            assert!(!is_token(not_token), "{not_token:?}");
+        }
     }
 
     #[test]
