@@ -5,6 +5,7 @@
 //! | [`clock`] | injected time ([`Clock`], [`SystemClock`], [`FixedClock`]) |
 //! | [`integrity`] | HMAC-SHA256 request/response signing, the `message-integrity/v1` A2A extension |
 //! | [`replay`] | a bounded, sharded replay cache behind the [`ReplayStore`] trait |
+//! | [`webhook`] | push-notification deliveries: Standard Webhooks signatures, `Authorization` check |
 //!
 //! Nothing here depends on an HTTP framework: callers pass header values and body bytes. No
 //! function panics on any input, and no error message carries a secret or a whole token.
@@ -12,6 +13,7 @@
 pub mod clock;
 pub mod integrity;
 pub mod replay;
+pub mod webhook;
 
 #[allow(
     dead_code,
