@@ -27,11 +27,9 @@
 
 use std::fmt;
 
-use base64::Engine as _;
-
 use crate::base64url::{self, URL_SAFE};
 use crate::clock::{Clock, UnixTime};
-use crate::mac::{self, Freshness, MacKey, TAG_LEN, Tag};
+use crate::mac::{self, Freshness, MacKey, Tag};
 use crate::replay::{ReplayError, ReplayStore};
 
 /// The extension's URI, as declared in `AgentCard.capabilities.extensions[].uri` and sent in
@@ -380,9 +378,7 @@ impl<'a> IntegrityHeaders<'a> {
 
 impl fmt::Debug for IntegrityHeaders<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fn text(value: Option<&[u8]>) -> Option<std::borrow::Cow<'_, str>> {
-            value.map(String::from_utf8_lossy)
-        }
+        let text = mac::header_text;
         f.debug_struct("IntegrityHeaders")
             .field("message_id", &text(self.message_id))
             .field("timestamp", &text(self.timestamp))
@@ -436,12 +432,13 @@ impl SignedHeaders {
 
     /// The same headers as a receiver sees them: for in-process round trips and tests.
     pub fn as_received(&self) -> IntegrityHeaders<'_> {
-        IntegrityHeaders::from_fn(|name| {
-            Header::ALL
-                .into_iter()
-                .find(|h| h.name() == name)
-                .map(|h| self.value(h).as_bytes())
-        })
+        IntegrityHeaders {
+            message_id: Some(self.message_id.as_bytes()),
+            timestamp: Some(self.timestamp_text.as_bytes()),
+            signature: Some(self.signature.as_bytes()),
+            algorithm: Some(ALGORITHM.as_bytes()),
+            key_id: Some(self.key_id.as_bytes()),
+        }
     }
 
     fn value(&self, header: Header) -> &str {
@@ -756,7 +753,8 @@ impl<'a> Fields<'a> {
         let signature = headers
             .signature
             .ok_or(IntegrityError::MissingHeader(Header::Signature))?;
-        let tag = decode_signature(signature)
+        // Exactly 43 characters of strict unpadded base64url, canonical trailing bits: 32 bytes.
+        let tag = mac::decode_tag(&URL_SAFE, signature, SIGNATURE_LEN)
             .ok_or(IntegrityError::MalformedHeader(Header::Signature))?;
 
         Ok(Self {
@@ -773,18 +771,6 @@ impl<'a> Fields<'a> {
         } else {
             Err(IntegrityError::BadSignature)
         }
-    }
-}
-
-/// Exactly 43 characters of strict unpadded base64url (canonical trailing bits), 32 bytes.
-fn decode_signature(text: &[u8]) -> Option<Tag> {
-    if text.len() != SIGNATURE_LEN {
-        return None;
-    }
-    let mut bytes = [0u8; TAG_LEN];
-    match URL_SAFE.decode_slice(text, &mut bytes) {
-        Ok(TAG_LEN) => Some(Tag::from_bytes(bytes)),
-        _ => None,
     }
 }
 

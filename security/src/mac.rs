@@ -5,6 +5,8 @@
 use std::fmt;
 use std::io::Write as _;
 
+use base64::Engine as _;
+use base64::engine::GeneralPurpose;
 use hmac::{Hmac, Mac as _};
 use sha2::Sha256;
 use subtle::{Choice, ConstantTimeEq};
@@ -74,6 +76,25 @@ impl fmt::Debug for Tag {
         // A tag is not secret once sent, but logs have no use for it either.
         f.write_str("Tag([redacted])")
     }
+}
+
+/// Decodes a tag written as exactly `encoded_len` characters of `engine` (one of the strict
+/// engines of `base64url`, which refuse non-canonical spellings); `None` on any deviation. The
+/// length is checked first, so an oversized header costs nothing.
+pub(crate) fn decode_tag(engine: &GeneralPurpose, text: &[u8], encoded_len: usize) -> Option<Tag> {
+    if text.len() != encoded_len {
+        return None;
+    }
+    let mut bytes = [0u8; TAG_LEN];
+    match engine.decode_slice(text, &mut bytes) {
+        Ok(TAG_LEN) => Some(Tag::from_bytes(bytes)),
+        _ => None,
+    }
+}
+
+/// A received header value for `Debug` output.
+pub(crate) fn header_text(value: Option<&[u8]>) -> Option<std::borrow::Cow<'_, str>> {
+    value.map(String::from_utf8_lossy)
 }
 
 /// The longest decimal `u64` (`18446744073709551615`).

@@ -28,7 +28,7 @@ use subtle::ConstantTimeEq as _;
 
 use crate::base64url::STANDARD;
 use crate::clock::{Clock, UnixTime};
-use crate::mac::{self, Freshness, MacKey, TAG_LEN, Tag};
+use crate::mac::{self, Freshness, MacKey, Tag};
 use crate::replay::{ReplayError, ReplayStore};
 
 /// The default tolerance: a delivery's timestamp may be this many seconds old or ahead.
@@ -241,9 +241,7 @@ impl<'a> WebhookHeaders<'a> {
 
 impl fmt::Debug for WebhookHeaders<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fn text(value: Option<&[u8]>) -> Option<std::borrow::Cow<'_, str>> {
-            value.map(String::from_utf8_lossy)
-        }
+        let text = mac::header_text;
         f.debug_struct("WebhookHeaders")
             .field("id", &text(self.id))
             .field("timestamp", &text(self.timestamp))
@@ -527,15 +525,9 @@ fn split_entry(entry: &[u8]) -> Option<(&[u8], &[u8])> {
     (!version.is_empty() && !value.is_empty()).then_some((version, value))
 }
 
+/// Exactly 44 characters of strict padded standard base64: 32 bytes.
 fn decode_v1(value: &[u8]) -> Option<Tag> {
-    if value.len() != V1_VALUE_LEN {
-        return None;
-    }
-    let mut bytes = [0u8; TAG_LEN];
-    match STANDARD.decode_slice(value, &mut bytes) {
-        Ok(TAG_LEN) => Some(Tag::from_bytes(bytes)),
-        _ => None,
-    }
+    mac::decode_tag(&STANDARD, value, V1_VALUE_LEN)
 }
 
 /// Checks the `Authorization` header of a push-notification delivery against the configured
