@@ -321,13 +321,20 @@ impl IntegrityKey {
         ])
     }
 
-    /// Builds the headers of a message signed now.
-    fn headers(&self, message_id: &str, timestamp: UnixTime, tag: &Tag) -> SignedHeaders {
+    /// The headers of a message signed with this key at `timestamp` (`timestamp_text` is its
+    /// decimal spelling, as signed).
+    fn headers(
+        &self,
+        message_id: &str,
+        timestamp: UnixTime,
+        timestamp_text: String,
+        tag: &Tag,
+    ) -> SignedHeaders {
         SignedHeaders {
             key_id: self.id.to_string(),
             message_id: message_id.to_owned(),
             timestamp,
-            timestamp_text: timestamp.to_string(),
+            timestamp_text,
             signature: base64url::encode(tag.as_bytes()),
         }
     }
@@ -535,14 +542,17 @@ impl Signer {
         check_path(path.as_bytes())?;
         check_message_id(message_id.as_bytes())?;
         let timestamp = self.clock.now();
+        let timestamp_text = timestamp.to_string();
         let tag = self.key.request_tag(
             method.as_bytes(),
             path.as_bytes(),
-            timestamp.to_string().as_bytes(),
+            timestamp_text.as_bytes(),
             message_id.as_bytes(),
             body,
         );
-        Ok(self.key.headers(message_id, timestamp, &tag))
+        Ok(self
+            .key
+            .headers(message_id, timestamp, timestamp_text, &tag))
     }
 
     /// Verifies the response to `request` (headers this signer produced): the signature under
@@ -700,15 +710,16 @@ impl Verifier {
         let status = status_digits(status)?;
         check_message_id(message_id.as_bytes())?;
         let timestamp = self.clock.now();
+        let timestamp_text = timestamp.to_string();
         let key = request.key;
         let tag = key.response_tag(
             status,
             request.message_id.as_bytes(),
-            timestamp.to_string().as_bytes(),
+            timestamp_text.as_bytes(),
             message_id.as_bytes(),
             body,
         );
-        Ok(key.headers(message_id, timestamp, &tag))
+        Ok(key.headers(message_id, timestamp, timestamp_text, &tag))
     }
 
     fn key_for(&self, key_id: Option<&[u8]>) -> Result<&IntegrityKey, IntegrityError> {
