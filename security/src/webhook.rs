@@ -10,7 +10,11 @@
 //!   downtime.
 //! - **The `Authorization` header** that A2A 1.0 §4.3.3 requires on every delivery, exactly as the
 //!   push-notification config's `authentication` gave it: [`check_authorization`].
-//! - **JWT-signed deliveries**: not here yet; see the marked section at the end of this module.
+//! - **JWT-signed deliveries** (the A2A push-notification "JWT + JWKS" flow): the agent sends
+//!   `Authorization: Bearer <jwt>` signed with a key it publishes in its JWKS, with `iss`, `aud`
+//!   (the webhook URL), `iat`, `exp`, `jti` (replay) and [`BODY_HASH_CLAIM`] binding the exact
+//!   body bytes. [`JwtDeliverySigner`] mints them; [`JwtDeliveryVerifier`] checks them with the
+//!   strict validator of [`crate::jwt`].
 //!
 //! A receiver verifies *before* parsing the body: the signature covers the raw bytes.
 //!
@@ -28,8 +32,12 @@ use subtle::ConstantTimeEq as _;
 
 use crate::base64url::STANDARD;
 use crate::clock::{Clock, UnixTime};
+use crate::jwk::JwkSet;
+use crate::jws::SigningKey;
+use crate::jwt::{self, Claims, JwtError, Validation, Validator};
 use crate::mac::{self, Freshness, MacKey, Tag};
 use crate::replay::{ReplayError, ReplayStore};
+use std::sync::Arc;
 
 /// The default tolerance: a delivery's timestamp may be this many seconds old or ahead.
 pub const DEFAULT_TOLERANCE: u64 = 300;
@@ -83,7 +91,7 @@ impl Header {
 }
 
 /// Why a delivery was refused, or a secret or verifier could not be built.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum WebhookError {
     /// A required header is absent.
@@ -129,6 +137,12 @@ pub enum WebhookError {
     WrongScheme,
     /// The `Authorization` credentials are not the configured ones.
     WrongCredentials,
+    /// The delivery token was refused (JWT-signed deliveries).
+    Token(JwtError),
+    /// The delivery token has no [`BODY_HASH_CLAIM`], or it is not a string.
+    MissingBodyHash,
+    /// The delivery token's [`BODY_HASH_CLAIM`] does not match the body received.
+    BodyHashMismatch,
 }
 
 impl fmt::Display for WebhookError {
@@ -167,6 +181,13 @@ impl fmt::Display for WebhookError {
             Self::WrongScheme => f.write_str("authorization scheme is not the configured one"),
             Self::WrongCredentials => {
                 f.write_str("authorization credentials are not the configured ones")
+            }
+            Self::Token(e) => write!(f, "delivery token refused: {e}"),
+            Self::MissingBodyHash => {
+                write!(f, "delivery token lacks the `{BODY_HASH_CLAIM}` claim")
+            }
+            Self::BodyHashMismatch => {
+                f.write_str("delivery token does not match the body (body changed after signing)")
             }
         }
     }
@@ -490,18 +511,18 @@ fn check_id(id: &[u8]) -> Result<(), WebhookError> {
 /// must be canonical padded standard base64 of exactly 32 bytes. Other versions are skipped
 /// unread.
 fn check_signature_header(header: &[u8]) -> Result<usize, WebhookError> {
-    let malformed = WebhookError::MalformedHeader(Header::Signature);
+    let malformed = || WebhookError::MalformedHeader(Header::Signature);
     if header.is_empty() || header.len() > MAX_SIGNATURE_HEADER_LEN {
-        return Err(malformed);
+        return Err(malformed());
     }
     let mut v1 = 0;
     for entry in header.split(|&b| b == b' ') {
-        let (version, value) = split_entry(entry).ok_or(malformed)?;
+        let (version, value) = split_entry(entry).ok_or_else(malformed)?;
         if version == V1 {
-            decode_v1(value).ok_or(malformed)?;
+            decode_v1(value).ok_or_else(malformed)?;
             v1 += 1;
         } else if !version.iter().all(u8::is_ascii_graphic) {
-            return Err(malformed);
+            return Err(malformed());
         }
     }
     Ok(v1)
@@ -562,16 +583,123 @@ pub fn check_authorization(
     }
 }
 
-// ================================================================================================
-// (c) JWT-SIGNED DELIVERIES: RESERVED PLACE, NOT IMPLEMENTED.
-//
-// Deliveries whose authenticity is a JWT (A2A push notifications: a token signed by the agent,
-// verified against its JWKS, with `iat`/`exp`, an audience naming the webhook, and `jti` replay
-// protection) will be verified here once `crate::jwt` exists, by whoever writes that module. They
-// belong next to the checks above so that a receiver configures one verifier per webhook, and they
-// should extend `WebhookError` rather than add an error enum. Nothing is declared here on purpose:
-// no stub to call by mistake.
-// ================================================================================================
+// ---- (c) JWT-signed deliveries ------------------------------------------------------------------
+
+/// The claim binding a delivery token to its body: unpadded base64url of the SHA-256 of the exact
+/// body bytes.
+pub const BODY_HASH_CLAIM: &str = "body_sha256";
+
+fn body_hash(body: &[u8]) -> String {
+    crate::base64url::encode(&Sha256::digest(body))
+}
+
+/// Mints the `Authorization: Bearer` token of a JWT-signed delivery.
+#[derive(Debug)]
+pub struct JwtDeliverySigner {
+    key: SigningKey,
+    issuer: String,
+    lifetime: u64,
+    clock: Arc<dyn Clock>,
+}
+
+impl JwtDeliverySigner {
+    /// A signer minting tokens from `issuer` (the agent's identity, as its JWKS publishes `key`)
+    /// that expire after `lifetime` seconds.
+    pub fn new(
+        key: SigningKey,
+        issuer: impl Into<String>,
+        lifetime: u64,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            key,
+            issuer: issuer.into(),
+            lifetime,
+            clock,
+        }
+    }
+
+    /// The token for delivering `body` to `webhook_url`; `jti` must be unique per delivery
+    /// attempt of each event. `task_id` is added as the `taskId` claim.
+    pub fn sign(
+        &self,
+        webhook_url: &str,
+        jti: &str,
+        task_id: Option<&str>,
+        body: &[u8],
+    ) -> Result<String, WebhookError> {
+        let now = self.clock.now();
+        let mut claims = serde_json::json!({
+            "iss": self.issuer,
+            "aud": webhook_url,
+            "iat": now,
+            "exp": now.saturating_add(self.lifetime),
+            "jti": jti,
+            BODY_HASH_CLAIM: body_hash(body),
+        });
+        if let Some(task_id) = task_id {
+            claims["taskId"] = task_id.into();
+        }
+        jwt::mint(&self.key, &claims).map_err(WebhookError::Token)
+    }
+}
+
+/// Verifies JWT-signed deliveries: `Authorization: Bearer <jwt>`, signed by a key of the agent's
+/// JWKS, from the expected issuer, for this webhook's URL, fresh (`iat` within the tolerance),
+/// not expired, never seen before (`jti`), and bound to the exact body received.
+#[derive(Debug)]
+pub struct JwtDeliveryVerifier {
+    validator: Validator,
+}
+
+impl JwtDeliveryVerifier {
+    /// A verifier for deliveries to `webhook_url` from `issuer`, whose keys are `keys`.
+    pub fn new(
+        keys: JwkSet,
+        issuer: impl Into<String>,
+        webhook_url: impl Into<String>,
+        replay: Arc<dyn ReplayStore>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        let validation = Validation {
+            issuers: vec![issuer.into()],
+            audiences: vec![webhook_url.into()],
+            max_age: Some(DEFAULT_TOLERANCE),
+            ..Validation::default()
+        };
+        Self {
+            validator: Validator::new(keys, validation, clock).with_replay_store(replay),
+        }
+    }
+
+    /// Checks the `Authorization` header and the body; returns the token's claims.
+    pub fn verify(&self, authorization: Option<&str>, body: &[u8]) -> Result<Claims, WebhookError> {
+        let header = authorization
+            .ok_or(WebhookError::MissingAuthorization)?
+            .trim_matches([' ', '\t']);
+        let (scheme, token) = header
+            .split_once(' ')
+            .ok_or(WebhookError::MalformedAuthorization)?;
+        if !scheme.eq_ignore_ascii_case("Bearer") {
+            return Err(WebhookError::WrongScheme);
+        }
+        let validated = self
+            .validator
+            .validate(token.trim_start_matches(' '))
+            .map_err(WebhookError::Token)?;
+        let claimed = validated
+            .claims
+            .extra
+            .get(BODY_HASH_CLAIM)
+            .and_then(serde_json::Value::as_str)
+            .ok_or(WebhookError::MissingBodyHash)?;
+        if bool::from(claimed.as_bytes().ct_eq(body_hash(body).as_bytes())) {
+            Ok(validated.claims)
+        } else {
+            Err(WebhookError::BodyHashMismatch)
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -580,6 +708,103 @@ mod tests {
     use super::*;
     use crate::clock::FixedClock;
     use crate::replay::ReplayCache;
+
+    mod jwt_deliveries {
+        use super::super::*;
+        use crate::clock::FixedClock;
+        use crate::jws::Algorithm;
+        use crate::replay::ReplayCache;
+
+        const URL: &str = "https://client.example/webhook";
+        const ISSUER: &str = "https://agent.example";
+
+        fn setup() -> (JwtDeliverySigner, JwtDeliveryVerifier, Arc<FixedClock>) {
+            let clock = Arc::new(FixedClock::new(1_800_000_000));
+            let key = SigningKey::generate(Algorithm::ES256)
+                .unwrap()
+                .with_kid("push-1");
+            let mut keys = JwkSet::new();
+            keys.insert(key.verifying_key().unwrap()).unwrap();
+            let signer = JwtDeliverySigner::new(key, ISSUER, 120, clock.clone());
+            let verifier = JwtDeliveryVerifier::new(
+                keys,
+                ISSUER,
+                URL,
+                Arc::new(ReplayCache::new(64)),
+                clock.clone(),
+            );
+            (signer, verifier, clock)
+        }
+
+        #[test]
+        fn accepts_a_signed_delivery_once_and_exposes_its_task() {
+            let (signer, verifier, _) = setup();
+            let token = signer.sign(URL, "d-1", Some("task-1"), b"{}").unwrap();
+            let header = format!("Bearer {token}");
+            let claims = verifier.verify(Some(&header), b"{}").unwrap();
+            assert_eq!(claims.extra["taskId"], "task-1");
+            assert_eq!(
+                verifier.verify(Some(&header), b"{}"),
+                Err(WebhookError::Token(JwtError::Replayed))
+            );
+        }
+
+        #[test]
+        fn rejects_a_body_changed_after_signing() {
+            let (signer, verifier, _) = setup();
+            let token = signer.sign(URL, "d-1", None, b"{\"a\":1}").unwrap();
+            assert_eq!(
+                verifier.verify(Some(&format!("Bearer {token}")), b"{\"a\":2}"),
+                Err(WebhookError::BodyHashMismatch)
+            );
+        }
+
+        #[test]
+        fn rejects_tokens_for_another_webhook_stale_tokens_and_other_schemes() {
+            let (signer, verifier, clock) = setup();
+            let other = signer
+                .sign("https://other.example/hook", "d-1", None, b"")
+                .unwrap();
+            assert_eq!(
+                verifier.verify(Some(&format!("Bearer {other}")), b""),
+                Err(WebhookError::Token(JwtError::WrongAudience))
+            );
+            let token = signer.sign(URL, "d-2", None, b"").unwrap();
+            clock.advance(DEFAULT_TOLERANCE + 61);
+            assert_eq!(
+                verifier.verify(Some(&format!("Bearer {token}")), b""),
+                Err(WebhookError::Token(JwtError::Expired))
+            );
+            assert_eq!(
+                verifier.verify(None, b""),
+                Err(WebhookError::MissingAuthorization)
+            );
+            assert_eq!(
+                verifier.verify(Some(&format!("Basic {token}")), b""),
+                Err(WebhookError::WrongScheme)
+            );
+        }
+
+        #[test]
+        fn rejects_a_token_without_a_body_hash() {
+            let clock = Arc::new(FixedClock::new(1_800_000_000));
+            let key = SigningKey::generate(Algorithm::ES256)
+                .unwrap()
+                .with_kid("push-1");
+            let mut keys = JwkSet::new();
+            keys.insert(key.verifying_key().unwrap()).unwrap();
+            let verifier =
+                JwtDeliveryVerifier::new(keys, ISSUER, URL, Arc::new(ReplayCache::new(8)), clock);
+            let claims = serde_json::json!({
+                "iss": ISSUER, "aud": URL, "iat": 1_800_000_000u64, "exp": 1_800_000_060u64, "jti": "x"
+            });
+            let token = jwt::mint(&key, &claims).unwrap();
+            assert_eq!(
+                verifier.verify(Some(&format!("Bearer {token}")), b""),
+                Err(WebhookError::MissingBodyHash)
+            );
+        }
+    }
 
     /// The test vector of the Standard Webhooks reference libraries (also recomputed with
     /// Python's `hmac`).
