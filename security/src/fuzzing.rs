@@ -16,9 +16,19 @@
 // property violation to the fuzzer, and every `expect` names the property it checks.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::missing_panics_doc)]
 
+mod card;
+mod integrity;
+mod jcs;
 mod jwt;
+mod keys;
+mod mutation;
 mod reference;
 mod replay;
+mod webhook;
 
+pub use card::card_signature;
+pub use integrity::integrity_verify;
+pub use jcs::jcs;
 pub use jwt::jwt_validate;
 pub use replay::replay_cache;
+pub use webhook::webhook_verify;

@@ -1,11 +1,12 @@
 //! `jwt_validate`: [`Validator::validate`] against an independent model of RFC 7519 / RFC 7515.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use arbitrary::Unstructured;
 use ring::signature::{ECDSA_P256_SHA256_FIXED, ED25519, VerificationAlgorithm};
 use serde_json::{Map, Value, json};
 
+use super::keys::fixed_keys;
 use super::reference::{base64url_decode, hmac_sha256, ring_verify};
 use crate::clock::{FixedClock, UnixTime};
 use crate::jwk::JwkSet;
@@ -74,42 +75,6 @@ struct Policy {
     max_age: Option<u64>,
     require_sub: bool,
     replay: bool,
-}
-
-struct FixedKeys {
-    ec: SigningKey,
-    ec_point: Vec<u8>,
-    ed: SigningKey,
-    ed_public: Vec<u8>,
-}
-
-/// The asymmetric keys, fixed so that runs are reproducible, made once per process.
-fn fixed_keys() -> &'static FixedKeys {
-    static KEYS: OnceLock<FixedKeys> = OnceLock::new();
-    KEYS.get_or_init(|| {
-        let b64 = |text: &str| base64url_decode(text.as_bytes()).expect("constant is base64url");
-        // A P-256 key generated once for these targets (`openssl ecparam -name prime256v1
-        // -genkey`); it signs nothing outside the fuzz harness.
-        let (d, x, y) = (
-            b64("QpYPbQEZ1YeS6dJ8MzA6Qz7GOZwRemR3NlCqwTSBDTU"),
-            b64("Nl7DYWsU5pN-JrmF0V2ouBkkv5f6CYMDZDsKBrr5OUU"),
-            b64("oCX5FQSI_VjiVbsd72LHVEJzWjD4Z2UpEiJlTpPgXlU"),
-        );
-        let ec = SigningKey::p256(&d, &x, &y).expect("the fixed key is a valid P-256 key");
-        let ec_point = [&[4u8][..], &x, &y].concat();
-        // RFC 8037 Appendix A.1.
-        let (seed, public) = (
-            b64("nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A"),
-            b64("11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"),
-        );
-        let ed = SigningKey::ed25519(&seed, &public).expect("RFC 8037 A.1 key is valid");
-        FixedKeys {
-            ec,
-            ec_point,
-            ed,
-            ed_public: public,
-        }
-    })
 }
 
 fn run(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
