@@ -257,6 +257,12 @@ mod seeds {
                      -9223372036854775808,18446744073709551616,0.1,1.5e-7]",
                 ),
             ),
+            // 158935853700.515625 lies exactly between two 17-digit decimals; next to 2^-1007 the
+            // closest 16-digit decimal does not read back.
+            (
+                "number-closest-digits",
+                text("[158935853700.51562,158935853700.51563,7.291122019556398e-304]"),
+            ),
             (
                 "string-escapes",
                 text("\"\\u0000\\u001f\\u007f\\\"\\\\\\/\\b\\f\\n\\r\\t\u{2028}\""),

@@ -165,8 +165,12 @@ fn jcs_string(s: &str, out: &mut String) {
     out.push('"');
 }
 
-/// ECMAScript `Number::toString` of a finite double (ECMA-262 §7.1.12.1), from the shortest
-/// round-trip digits that Rust's own float formatting (`{:e}`) produces.
+/// ECMAScript `Number::toString` of a finite double (ECMA-262 §7.1.12.1), from Rust's own float
+/// formatting. Step 5 wants the fewest digits `k` that read back as the double and, among those,
+/// the decimal closest to it, ties to even. `{:e}` gives a shortest form, but breaks exact ties
+/// upwards; `{:.*e}` with `k` digits gives the closest `k`-digit decimal, ties to even, which may
+/// not read back (next to a power of two the interval below is half as wide). The closest is
+/// taken when it reads back, the shortest form otherwise.
 pub(super) fn es6_number(value: f64) -> String {
     if value == 0.0 {
         return "0".into();
@@ -174,11 +178,27 @@ pub(super) fn es6_number(value: f64) -> String {
     if value < 0.0 {
         return format!("-{}", es6_number(-value));
     }
-    let scientific = format!("{value:e}");
+    let shortest = format!("{value:e}");
+    let k = shortest
+        .split('e')
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .filter(char::is_ascii_digit)
+        .count();
+    let closest = format!("{value:.*e}", k - 1);
+    let scientific = if closest.parse::<f64>() == Ok(value) {
+        closest
+    } else {
+        shortest
+    };
     let (mantissa, exponent) = scientific
         .split_once('e')
         .expect("`{:e}` writes an exponent");
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let mut digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    while digits.len() > 1 && digits.ends_with('0') {
+        digits.pop();
+    }
     let k = i64::try_from(digits.len()).expect("at most 17 digits");
     // value = 0.digits × 10^n
     let n = exponent.parse::<i64>().expect("decimal exponent") + 1;
@@ -282,6 +302,10 @@ mod tests {
             (0.1 + 0.2, "0.30000000000000004"),
             (333_333_333.333_333_3, "333333333.3333333"),
             (1.5e-7, "1.5e-7"),
+            // An exact tie between two 17-digit decimals: the even one.
+            (158_935_853_700.515_625, "158935853700.51562"),
+            // 2^-1007: the closest 16-digit decimal (…397) does not read back.
+            (7.291_122_019_556_398e-304, "7.291122019556398e-304"),
         ] {
             assert_eq!(es6_number(value), text, "{value:e}");
         }
