@@ -305,7 +305,7 @@ mod tests {
             // An exact tie between two 17-digit decimals: the even one.
             (158_935_853_700.515_625, "158935853700.51562"),
             // 2^-1007: the closest 16-digit decimal (…397) does not read back.
-            (7.291_122_019_556_398e-304, "7.291122019556398e-304"),
+            (2f64.powi(-1007), "7.291122019556398e-304"),
         ] {
             assert_eq!(es6_number(value), text, "{value:e}");
         }
