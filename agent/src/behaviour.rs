@@ -98,8 +98,7 @@ fn by_prefix(prefix: &str, cfg: &BehaviourConfig) -> Plan {
             working(),
             Status(TaskState::Completed, Some("Hello from TCK".into())),
         ],
-        "tck-artifact-text" => vec![working(), text_artifact(), done()],
-        "tck-artifact-file" => vec![
+        "tck-artifact-file" | "tck-stream-artifact-file" => vec![
             working(),
             emit(artifact(
                 "artifact-1",
@@ -140,15 +139,6 @@ fn by_prefix(prefix: &str, cfg: &BehaviourConfig) -> Plan {
         )],
         "tck-reject-task" => vec![Status(TaskState::Rejected, Some("Task rejected.".into()))],
         "tck-stream-002" => vec![done()],
-        "tck-stream-artifact-file" => vec![
-            working(),
-            emit(artifact(
-                "artifact-1",
-                "file",
-                vec![file_part(PartContent::Raw(b"Hello from TCK".to_vec()))],
-            )),
-            done(),
-        ],
         "tck-stream-artifact-chunked" => vec![
             working(),
             Step::Artifact {
@@ -168,7 +158,7 @@ fn by_prefix(prefix: &str, cfg: &BehaviourConfig) -> Plan {
             Step::Sleep(Duration::from_millis(cfg.resubscribe_wait_ms)),
             done(),
         ],
-        // tck-stream-001, -003, -ordering-001 and -artifact-text.
+        // tck-artifact-text, tck-stream-001, -003, -ordering-001 and -artifact-text.
         _ => vec![working(), text_artifact(), done()],
     };
     Plan::Script(steps)
@@ -182,6 +172,7 @@ pub const KEYWORDS: &[&str] = &[
 /// Chooses what to do with `message`. `continuing` is true for a message to an existing task
 /// (which never gets a bare Message reply).
 pub fn plan(message: &Message, continuing: bool, cfg: &BehaviourConfig) -> Plan {
+    use Step::Status;
     if let Some(prefix) = TCK_PREFIXES
         .iter()
         .find(|p| message.message_id.starts_with(**p))
@@ -202,7 +193,6 @@ pub fn plan(message: &Message, continuing: bool, cfg: &BehaviourConfig) -> Plan 
         .enumerate()
         .find(|(_, w)| KEYWORDS.contains(w))
         .map(|(i, w)| (i, *w));
-    use Step::Status;
     let steps = match keyword {
         Some((_, "ask")) => vec![Status(
             TaskState::InputRequired,

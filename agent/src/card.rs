@@ -34,7 +34,13 @@ impl RenderedCard {
     fn new(json: Value, settings: &Settings) -> Self {
         let body = serde_json::to_vec(&json).unwrap_or_default();
         let digest = Sha256::digest(&body);
-        let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+        let hex = digest[..16]
+            .iter()
+            .fold(String::with_capacity(32), |mut s, b| {
+                use std::fmt::Write as _;
+                let _ = write!(s, "{b:02x}");
+                s
+            });
         Self {
             json,
             body,

@@ -73,7 +73,7 @@ pub struct CapabilitiesConfig {
     /// Push-notification configuration methods. Off by default until webhook delivery lands.
     pub push_notifications: bool,
     /// `"off"` (not declared), `"on"` (declared and served) or `"unconfigured"` (declared but
-    /// not configured: ExtendedAgentCardNotConfiguredError).
+    /// not configured: `ExtendedAgentCardNotConfiguredError`).
     pub extended_card: String,
 }
 
@@ -314,12 +314,12 @@ impl Config {
                 "limits.max_json_depth and limits.max_body_bytes must be positive".into(),
             ));
         }
-        if let Some(url) = &self.public_url {
-            if !(url.starts_with("http://") || url.starts_with("https://")) {
-                return Err(ConfigError::Invalid(
-                    "public_url must be an http:// or https:// URL".into(),
-                ));
-            }
+        if let Some(url) = &self.public_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err(ConfigError::Invalid(
+                "public_url must be an http:// or https:// URL".into(),
+            ));
         }
         Ok(Settings {
             config: self.clone(),

@@ -47,16 +47,16 @@ defects! {
     /// A message to a completed, failed, canceled or rejected task is accepted and reopens it.
     TerminalAcceptsMessages = "terminal-accepts-messages", ["SEND-05", "SEND-06", "CANCEL-06"],
         "a message to a terminal task is accepted and moves the task back to working";
-    /// Cancel of a terminal task returns the task instead of TaskNotCancelableError.
+    /// Cancel of a terminal task returns the task instead of `TaskNotCancelableError`.
     CancelTerminalSucceeds = "cancel-terminal-succeeds", ["CANCEL-02"],
         "cancel of a terminal task succeeds (returns the unchanged task) instead of -32002";
     /// Cancel is acknowledged but does nothing: the task keeps running.
     CancelIgnored = "cancel-ignored", ["CANCEL-01"],
         "cancel of a running task returns it still working and does not cancel it";
-    /// TaskNotFoundError is reported as invalid parameters.
+    /// `TaskNotFoundError` is reported as invalid parameters.
     UnknownTaskWrongCode = "unknown-task-wrong-code", ["GET-02", "CANCEL-03", "SUB-03", "ERR-06"],
         "an unknown task id is answered with -32602 / HTTP 400 instead of -32001 / 404";
-    /// A message naming an unknown taskId starts a new task instead of failing.
+    /// A message naming an unknown `taskId` starts a new task instead of failing.
     UnknownTaskIdCreatesTask = "unknown-task-id-creates-task", ["SEND-07"],
         "a message whose taskId matches no task creates a new task instead of -32001";
     /// Streams stay open after the terminal event.
@@ -77,22 +77,22 @@ defects! {
     /// Subscribing to a terminal task streams it instead of failing.
     SubscribeTerminalAccepted = "subscribe-terminal-accepted", ["SUB-02"],
         "subscribing to a terminal task streams its snapshot instead of -32004";
-    /// historyLength is ignored.
+    /// `historyLength` is ignored.
     HistoryNotTruncated = "history-not-truncated", ["GET-03", "GET-04", "SEND-16", "LIST-11"],
         "historyLength is ignored: the whole history is always returned";
-    /// ListTasks omits nextPageToken on the last page.
+    /// `ListTasks` omits `nextPageToken` on the last page.
     NextPageTokenMissing = "next-page-token-missing", ["LIST-02", "LIST-03"],
         "ListTasks omits nextPageToken on the last page instead of sending \"\"";
-    /// ListTasks returns the oldest task first.
+    /// `ListTasks` returns the oldest task first.
     ListOldestFirst = "list-oldest-first", ["LIST-04"],
         "ListTasks sorts oldest first instead of by status timestamp, newest first";
-    /// ListTasks always includes artifacts.
+    /// `ListTasks` always includes artifacts.
     ListArtifactsAlways = "list-artifacts-always", ["LIST-05"],
         "ListTasks includes artifacts even without includeArtifacts";
-    /// ListTasks ignores pageSize and returns everything on one page.
+    /// `ListTasks` ignores `pageSize` and returns everything on one page.
     ListPageSizeIgnored = "list-page-size-ignored", ["LIST-07", "LIST-09"],
         "ListTasks ignores pageSize and returns every task on one page";
-    /// ListTasks ignores the contextId filter.
+    /// `ListTasks` ignores the `contextId` filter.
     ListFilterIgnored = "list-filter-ignored", ["LIST-08"],
         "ListTasks ignores the contextId filter";
     /// JSON-RPC parse errors carry a non-null id.
@@ -107,7 +107,7 @@ defects! {
     /// Invalid requests get -32700.
     InvalidRequestWrongCode = "invalid-request-wrong-code", ["TX-11"],
         "a well-formed JSON value that is not a JSON-RPC request is answered with -32700 instead of -32600";
-    /// Messages lacking messageId or parts are accepted.
+    /// Messages lacking `messageId` or parts are accepted.
     InvalidParamsAccepted = "invalid-params-accepted", ["TX-12", "SEND-14"],
         "a message without messageId or with no parts is accepted instead of -32602";
     /// 0.3 status updates lack `final`.
@@ -125,22 +125,22 @@ defects! {
     /// Timestamps carry +00:00 instead of Z.
     TimestampsWithOffset = "timestamps-with-offset", ["TX-23"],
         "timestamps end in +00:00 instead of Z";
-    /// SendMessage returns a bare Task without the {"task": …} wrapper.
+    /// `SendMessage` returns a bare Task without the {"task": …} wrapper.
     SendResultUnwrapped = "send-result-unwrapped", ["SEND-02"],
         "1.0 SendMessage returns a bare Task instead of {\"task\": …}";
-    /// A blocking SendMessage returns before the task finishes.
+    /// A blocking `SendMessage` returns before the task finishes.
     BlockingReturnsEarly = "blocking-returns-early", ["SEND-03"],
         "a blocking SendMessage returns as soon as the task is created";
-    /// returnImmediately is ignored.
+    /// `returnImmediately` is ignored.
     ReturnImmediatelyIgnored = "return-immediately-ignored", ["SEND-04"],
         "returnImmediately is ignored: SendMessage waits for the task to finish";
-    /// A client contextId is replaced by a fresh one.
+    /// A client `contextId` is replaced by a fresh one.
     ContextIdSubstituted = "context-id-substituted", ["SEND-13"],
         "a client-provided contextId is replaced by a server-generated one";
-    /// A taskId with someone else's contextId is accepted.
+    /// A `taskId` with someone else's `contextId` is accepted.
     ContextMismatchAccepted = "context-mismatch-accepted", ["SEND-12"],
         "a message whose contextId differs from its task's is accepted";
-    /// Direct Message responses lack contextId.
+    /// Direct Message responses lack `contextId`.
     MessageWithoutContextId = "message-without-context-id", ["SEND-15"],
         "direct Message responses carry no contextId";
     /// Parts of any media type are accepted.
@@ -152,7 +152,7 @@ defects! {
     /// A patch component makes a version unsupported.
     PatchVersionRejected = "patch-version-rejected", ["VER-04"],
         "A2A-Version 1.0.1 is rejected as unsupported instead of being treated as 1.0";
-    /// REST errors lack the google.rpc.ErrorInfo detail.
+    /// REST errors lack the `google.rpc.ErrorInfo` detail.
     RestErrorWithoutErrorInfo = "rest-error-without-error-info", ["ERR-03"],
         "HTTP+JSON errors carry no google.rpc.ErrorInfo in details";
     /// JSON-RPC error details lack `@type`.

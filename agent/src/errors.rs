@@ -3,7 +3,7 @@
 //! §5.4), and the `google.rpc.ErrorInfo` reason (§9.5, §11.6).
 //!
 //! The JSON-RPC binding renders an error as `{code, message, data}` where, for A2A 1.0, `data` is
-//! an array of `@type`d details (an ErrorInfo for A2A errors, a BadRequest naming the offending
+//! an array of `@type`d details (an `ErrorInfo` for A2A errors, a `BadRequest` naming the offending
 //! field for invalid parameters). The HTTP+JSON binding renders it as a google.rpc.Status body
 //! `{"error": {code, status, message, details}}`.
 
@@ -14,9 +14,9 @@ use serde_json::{Map, Value, json};
 
 use crate::defects::{Defect, Defects};
 
-/// The `domain` of every A2A ErrorInfo.
+/// The `domain` of every A2A `ErrorInfo`.
 pub const A2A_DOMAIN: &str = "a2a-protocol.org";
-/// The `domain` of ErrorInfo for this agent's own (non-A2A) errors.
+/// The `domain` of `ErrorInfo` for this agent's own (non-A2A) errors.
 pub const AGENT_DOMAIN: &str = "a2a-reference-agent";
 const ERROR_INFO: &str = "type.googleapis.com/google.rpc.ErrorInfo";
 const BAD_REQUEST: &str = "type.googleapis.com/google.rpc.BadRequest";
@@ -24,8 +24,8 @@ const BAD_REQUEST: &str = "type.googleapis.com/google.rpc.BadRequest";
 /// Which revision of the 1.0 error mapping the agent follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ErrorTable {
-    /// A2A 1.0.0: 409 for TaskNotCancelable, 415 for ContentTypeNotSupported, 502 for
-    /// InvalidAgentResponse, UNIMPLEMENTED for the unsupported-feature errors.
+    /// A2A 1.0.0: 409 for `TaskNotCancelable`, 415 for `ContentTypeNotSupported`, 502 for
+    /// `InvalidAgentResponse`, UNIMPLEMENTED for the unsupported-feature errors.
     V1_0_0,
     /// A2A 1.0.1 (the default): google.rpc-consistent statuses.
     #[default]
@@ -72,7 +72,7 @@ pub struct ErrorRow {
     pub http: [u16; 2],
     /// google.rpc code name under 1.0.0 and 1.0.1.
     pub grpc: [&'static str; 2],
-    /// ErrorInfo `reason` (A2A errors and the agent's own); `None` for generic errors.
+    /// `ErrorInfo` `reason` (A2A errors and the agent's own); `None` for generic errors.
     pub reason: Option<&'static str>,
     /// Whether the reason belongs to the A2A domain.
     pub a2a: bool,
@@ -282,9 +282,9 @@ impl ErrorKind {
 pub struct A2aError {
     pub kind: ErrorKind,
     pub message: String,
-    /// ErrorInfo metadata (e.g. `taskId`).
+    /// `ErrorInfo` metadata (e.g. `taskId`).
     pub metadata: Map<String, Value>,
-    /// The offending request field, for a BadRequest detail.
+    /// The offending request field, for a `BadRequest` detail.
     pub field: Option<String>,
 }
 
@@ -306,7 +306,7 @@ impl A2aError {
         self
     }
 
-    /// Adds ErrorInfo metadata.
+    /// Adds `ErrorInfo` metadata.
     #[must_use]
     pub fn with_meta(mut self, key: &str, value: impl Into<String>) -> Self {
         self.metadata
@@ -314,7 +314,7 @@ impl A2aError {
         self
     }
 
-    /// TaskNotFoundError for `id`.
+    /// `TaskNotFoundError` for `id`.
     pub fn task_not_found(id: &str) -> Self {
         Self::new(ErrorKind::TaskNotFound).with_meta("taskId", id)
     }
@@ -335,7 +335,7 @@ impl A2aError {
         }
     }
 
-    /// The kind as it is reported (a deliberate defect may misreport TaskNotFound).
+    /// The kind as it is reported (a deliberate defect may misreport `TaskNotFound`).
     fn reported_kind(&self, defects: &Defects) -> ErrorKind {
         if self.kind == ErrorKind::TaskNotFound && defects.has(Defect::UnknownTaskWrongCode) {
             ErrorKind::InvalidParams

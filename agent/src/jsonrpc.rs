@@ -92,15 +92,12 @@ pub async fn handle(
         let e = A2aError::new(ErrorKind::UnsupportedMediaType);
         return json_response(StatusCode::UNSUPPORTED_MEDIA_TYPE, &pre.error(&null, &e));
     }
-    let bytes = match payload::read(&headers, body, limits.max_body_bytes).await {
-        Ok(b) => b,
-        Err(_) => {
-            let e = A2aError::new(ErrorKind::PayloadTooLarge).with_message(format!(
-                "request body exceeds {} bytes",
-                limits.max_body_bytes
-            ));
-            return json_response(StatusCode::PAYLOAD_TOO_LARGE, &pre.error(&null, &e));
-        }
+    let Ok(bytes) = payload::read(&headers, body, limits.max_body_bytes).await else {
+        let e = A2aError::new(ErrorKind::PayloadTooLarge).with_message(format!(
+            "request body exceeds {} bytes",
+            limits.max_body_bytes
+        ));
+        return json_response(StatusCode::PAYLOAD_TOO_LARGE, &pre.error(&null, &e));
     };
     let request = match payload::parse(&bytes, limits.max_json_depth) {
         Ok(v) => v,

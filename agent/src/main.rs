@@ -1,5 +1,6 @@
 //! `a2a-reference-agent serve --bind 127.0.0.1:PORT [--config agent.toml] [--defect NAME]...`
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -42,7 +43,7 @@ fn defect_help() -> String {
          way, for the conformance kit's self-validation; never use them otherwise. Known defects:\n",
     );
     for d in Defect::ALL {
-        help.push_str(&format!("\n  {:<32} {}", d.name(), d.description()));
+        let _ = write!(help, "\n  {:<32} {}", d.name(), d.description());
     }
     help
 }

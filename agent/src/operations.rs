@@ -105,7 +105,7 @@ pub enum StreamStart {
     Message(Message),
     /// A task: its snapshot first, then its events until `close_at`.
     Task {
-        subscription: Subscription,
+        subscription: Box<Subscription>,
         view: TaskView,
         close_at: CloseAt,
     },
@@ -125,6 +125,7 @@ pub struct Agent {
     pub store: Arc<TaskStore>,
 }
 
+#[allow(clippy::needless_pass_by_value)] // Called as `.map_err(|e| store_error(e, id))`.
 fn store_error(e: StoreError, task_id: &str) -> A2aError {
     match e {
         StoreError::NotFound => A2aError::task_not_found(task_id),
@@ -250,15 +251,15 @@ impl Agent {
         }
         let modes = &self.settings.config.card.input_modes;
         for part in &message.parts {
-            if let Some(ty) = media_type_of(part) {
-                if !modes.iter().any(|m| mode_accepts(m, ty)) {
-                    let shown: String = ty.chars().take(64).collect();
-                    return Err(A2aError::new(ErrorKind::ContentTypeNotSupported)
-                        .with_message(format!(
-                            "media type {shown:?} is not among the agent's input modes"
-                        ))
-                        .with_meta("mediaType", shown));
-                }
+            if let Some(ty) = media_type_of(part)
+                && !modes.iter().any(|m| mode_accepts(m, ty))
+            {
+                let shown: String = ty.chars().take(64).collect();
+                return Err(A2aError::new(ErrorKind::ContentTypeNotSupported)
+                    .with_message(format!(
+                        "media type {shown:?} is not among the agent's input modes"
+                    ))
+                    .with_meta("mediaType", shown));
             }
         }
         Ok(())
@@ -320,7 +321,7 @@ impl Agent {
                     }
                     self.register_push(req, owner, &task_id)?;
                     return Ok(StreamStart::Task {
-                        subscription,
+                        subscription: Box::new(subscription),
                         view,
                         close_at: CloseAt::TerminalOrInterrupted,
                     });
@@ -355,7 +356,7 @@ impl Agent {
                 self.register_push(req, owner, &task_id)?;
                 self.spawn(&task_id, steps);
                 Ok(StreamStart::Task {
-                    subscription,
+                    subscription: Box::new(subscription),
                     view,
                     close_at: CloseAt::TerminalOrInterrupted,
                 })
@@ -371,7 +372,7 @@ impl Agent {
     ) -> Result<(), A2aError> {
         if let Some(push) = &req.push {
             let mut config = push.clone();
-            config.task_id = task_id.to_owned();
+            task_id.clone_into(&mut config.task_id);
             check_webhook_url(&config.url)?;
             self.store
                 .put_push_config(owner, config)
@@ -470,7 +471,7 @@ impl Agent {
             .map_err(|e| store_error(e, &req.id))
     }
 
-    /// `SubscribeToTask` (1.0: a terminal task is UnsupportedOperationError) and
+    /// `SubscribeToTask` (1.0: a terminal task is `UnsupportedOperationError`) and
     /// `tasks/resubscribe` (0.3: a terminal task is streamed once and the stream closes).
     pub fn subscribe(
         &self,
@@ -493,7 +494,7 @@ impl Agent {
                 .with_meta("taskId", &req.id));
         }
         Ok(StreamStart::Task {
-            subscription,
+            subscription: Box::new(subscription),
             view: TaskView::FULL,
             close_at: if v1 {
                 CloseAt::Terminal

@@ -1,11 +1,11 @@
 //! The HTTP+JSON binding of A2A 1.0 (§11): every route of the proto's `google.api.http`
-//! annotations, with and without the `/{tenant}` prefix. Bodies and responses are ProtoJSON;
-//! errors are google.rpc.Status bodies carrying an ErrorInfo. Only 1.0 is served here, so a request
-//! without `A2A-Version` (meaning 0.3) gets VersionNotSupportedError.
+//! annotations, with and without the `/{tenant}` prefix. Bodies and responses are `ProtoJSON`;
+//! errors are google.rpc.Status bodies carrying an `ErrorInfo`. Only 1.0 is served here, so a request
+//! without `A2A-Version` (meaning 0.3) gets `VersionNotSupportedError`.
 //!
 //! Routing is done by hand: the custom verbs (`tasks/{id}:cancel`) and the optional tenant
 //! segment do not fit a path-pattern router. When a path reads both ways, the form without a
-//! tenant wins (`/tasks/tasks` is GetTask of the task `tasks`).
+//! tenant wins (`/tasks/tasks` is `GetTask` of the task `tasks`).
 
 use std::sync::Arc;
 
@@ -112,18 +112,17 @@ fn route(method: &Method, path: &str) -> Result<Route, A2aError> {
     let Some((allowed, tenant, id, config_id)) = found else {
         return Err(A2aError::new(ErrorKind::RouteNotFound));
     };
-    match allowed.iter().find(|(m, _)| m == method) {
-        Some((_, op)) => Ok(Route {
+    if let Some((_, op)) = allowed.iter().find(|(m, _)| m == method) {
+        Ok(Route {
             op: *op,
             tenant,
             id,
             config_id,
-        }),
-        None => {
-            let names: Vec<&str> = allowed.iter().map(|(m, _)| m.as_str()).collect();
-            Err(A2aError::new(ErrorKind::MethodNotAllowed)
-                .with_message(format!("this route allows {}", names.join(", "))))
-        }
+        })
+    } else {
+        let names: Vec<&str> = allowed.iter().map(|(m, _)| m.as_str()).collect();
+        Err(A2aError::new(ErrorKind::MethodNotAllowed)
+            .with_message(format!("this route allows {}", names.join(", "))))
     }
 }
 
@@ -151,12 +150,11 @@ fn error(app: &App, e: &A2aError) -> Response {
         body.to_string(),
     )
         .into_response();
-    if e.kind == ErrorKind::MethodNotAllowed {
-        if let Some(allow) = e.message.strip_prefix("this route allows ") {
-            if let Ok(v) = HeaderValue::from_str(allow) {
-                response.headers_mut().insert(header::ALLOW, v);
-            }
-        }
+    if e.kind == ErrorKind::MethodNotAllowed
+        && let Some(allow) = e.message.strip_prefix("this route allows ")
+        && let Ok(v) = HeaderValue::from_str(allow)
+    {
+        response.headers_mut().insert(header::ALLOW, v);
     }
     response
 }

@@ -72,7 +72,7 @@ enum Phase {
 struct State {
     phase: Phase,
     first: Option<StreamStart>,
-    sub: Option<(Subscription, CloseAt)>,
+    sub: Option<(Box<Subscription>, CloseAt)>,
     task_id: String,
     context_id: String,
     defects: Defects,
@@ -81,9 +81,9 @@ struct State {
 }
 
 impl State {
-    fn data(&self, item: StreamItem<'_>) -> Result<Event, Infallible> {
+    fn data(&self, item: StreamItem<'_>) -> Event {
         let json = (self.encode)(item);
-        Ok(Event::default().data(json.to_string()))
+        Event::default().data(json.to_string())
     }
 
     /// The end of the stream, reached normally.
@@ -116,14 +116,20 @@ impl State {
         }
     }
 
-    async fn next(mut self) -> Option<(Result<Event, Infallible>, Self)> {
-        loop {
+    async fn next(self) -> Option<(Result<Event, Infallible>, Self)> {
+        let mut this = self;
+        let event = this.step().await?;
+        Some((Ok(event), this))
+    }
+
+    async fn step(&mut self) -> Option<Event> {
+        {
             match std::mem::replace(&mut self.phase, Phase::Done) {
-                Phase::Done => return None,
+                Phase::Done => None,
                 Phase::Linger => {
                     tokio::time::sleep(LINGER).await;
                     self.finish();
-                    return None;
+                    None
                 }
                 Phase::Regress(status) => {
                     let event = self.data(StreamItem::Status {
@@ -132,7 +138,7 @@ impl State {
                         status: &status,
                     });
                     self.finish();
-                    return Some((event, self));
+                    Some(event)
                 }
                 Phase::Start => match self.first.take() {
                     Some(StreamStart::Message(m)) => {
@@ -144,7 +150,7 @@ impl State {
                         } else {
                             self.finish();
                         }
-                        return Some((event, self));
+                        Some(event)
                     }
                     Some(StreamStart::Task {
                         subscription,
@@ -166,14 +172,12 @@ impl State {
                         if task.status.state.is_terminal() {
                             self.after_status(task.status.state);
                         }
-                        return Some((event, self));
+                        Some(event)
                     }
-                    None => return None,
+                    None => None,
                 },
                 Phase::Events => {
-                    let Some((sub, _)) = self.sub.as_mut() else {
-                        return None;
-                    };
+                    let (sub, _) = self.sub.as_mut()?;
                     let received = tokio::select! {
                         r = sub.events.recv() => Some(r),
                         _ = sub.kick.wait_for(|k| *k) => None,
@@ -187,7 +191,7 @@ impl State {
                                 status: &status,
                             });
                             self.after_status(status.state);
-                            return Some((event, self));
+                            Some(event)
                         }
                         Some(Ok(TaskEvent::Artifact {
                             artifact,
@@ -202,12 +206,12 @@ impl State {
                                 append,
                                 last_chunk,
                             });
-                            return Some((event, self));
+                            Some(event)
                         }
                         // Fell too far behind, the task is gone, or (defect) kicked: close.
                         Some(Err(RecvError::Lagged(_) | RecvError::Closed)) | None => {
                             self.finish();
-                            return None;
+                            None
                         }
                     }
                 }

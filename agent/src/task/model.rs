@@ -1,5 +1,5 @@
 //! The agent's own task model, independent of any wire version. The `wire` modules translate it
-//! to A2A 1.0 ProtoJSON and to A2A 0.3 JSON.
+//! to A2A 1.0 `ProtoJSON` and to A2A 0.3 JSON.
 
 use serde_json::{Map, Value};
 
@@ -183,12 +183,12 @@ pub struct PushConfig {
 /// Whether a response shows a task's `artifacts` field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ArtifactsShown {
-    /// Never (ListTasks without `includeArtifacts`: the field MUST be absent).
+    /// Never (`ListTasks` without `includeArtifacts`: the field MUST be absent).
     Omit,
-    /// When there is at least one (ProtoJSON omits empty repeated fields).
+    /// When there is at least one (`ProtoJSON` omits empty repeated fields).
     #[default]
     NonEmpty,
-    /// Always, `[]` included (ListTasks with `includeArtifacts: true`).
+    /// Always, `[]` included (`ListTasks` with `includeArtifacts: true`).
     Always,
 }
 

@@ -304,10 +304,11 @@ impl TaskStore {
         let now = self.now();
         let max_history = self.limits.max_history;
         let entry = Self::visible(&mut inner, owner, id).ok_or(StoreError::NotFound)?;
-        if let Some(ctx) = context_id {
-            if ctx != entry.task.context_id && !self.defects.has(Defect::ContextMismatchAccepted) {
-                return Err(StoreError::ContextMismatch);
-            }
+        if let Some(ctx) = context_id
+            && ctx != entry.task.context_id
+            && !self.defects.has(Defect::ContextMismatchAccepted)
+        {
+            return Err(StoreError::ContextMismatch);
         }
         let before = entry.task.status.state;
         let mut reopened = None;
@@ -477,7 +478,7 @@ impl TaskStore {
         if oldest_first {
             matching.sort_by_key(|(t, s, _)| (*t, *s));
         } else {
-            matching.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
+            matching.sort_by_key(|(t, s, _)| std::cmp::Reverse((*t, *s)));
         }
         let total_size = matching.len();
         let start = cursor.map_or(0, |c| {

@@ -1,4 +1,4 @@
-//! The wire: A2A 1.0 ProtoJSON ([`v1`]) and A2A 0.3 JSON ([`v03`]), to and from the agent's own
+//! The wire: A2A 1.0 `ProtoJSON` ([`v1`]) and A2A 0.3 JSON ([`v03`]), to and from the agent's own
 //! model. Decoding validates as it goes and names the offending field in `-32602` errors.
 
 pub mod v03;
@@ -10,8 +10,8 @@ use serde_json::{Map, Value};
 use crate::defects::{Defect, Defects};
 use crate::errors::A2aError;
 
-/// A JSON object being read, with its path for error messages. ProtoJSON accepts a field under
-/// its camelCase and its original snake_case name; a JSON `null` reads as absent.
+/// A JSON object being read, with its path for error messages. `ProtoJSON` accepts a field under
+/// its camelCase and its original `snake_case` name; a JSON `null` reads as absent.
 #[derive(Debug, Clone, Copy)]
 pub struct Obj<'a> {
     map: &'a Map<String, Value>,
@@ -56,7 +56,7 @@ impl<'a> Obj<'a> {
         join(self.path, name)
     }
 
-    /// The raw value of a field (camelCase or snake_case); null reads as absent.
+    /// The raw value of a field (camelCase or `snake_case`); null reads as absent.
     pub fn get(&self, name: &str) -> Option<&'a Value> {
         self.map
             .get(name)
@@ -87,7 +87,7 @@ impl<'a> Obj<'a> {
             .ok_or_else(|| A2aError::invalid_params(self.path_of(name), "is required"))
     }
 
-    /// An optional integer (a JSON number, or a decimal string as ProtoJSON allows).
+    /// An optional integer (a JSON number, or a decimal string as `ProtoJSON` allows).
     pub fn int(&self, name: &str) -> Result<Option<i64>, A2aError> {
         let bad = || A2aError::invalid_params(self.path_of(name), "must be an integer");
         match self.get(name) {

@@ -1,4 +1,4 @@
-//! A2A 1.0 ProtoJSON (the proto `lf.a2a.v1`, A2A 1.0 §5.5): camelCase names, `TASK_STATE_*` and
+//! A2A 1.0 `ProtoJSON` (the proto `lf.a2a.v1`, A2A 1.0 §5.5): camelCase names, `TASK_STATE_*` and
 //! `ROLE_*` enum names, no `kind`, wrappers for oneofs, default values omitted.
 
 use serde_json::{Map, Value, json};
@@ -15,7 +15,7 @@ use crate::task::{
 };
 use crate::timestamp;
 
-/// The ProtoJSON name of a state (or its 0.3 name under the `v1-lowercase-states` defect).
+/// The `ProtoJSON` name of a state (or its 0.3 name under the `v1-lowercase-states` defect).
 pub fn state_name(state: TaskState, defects: &Defects) -> &'static str {
     if defects.has(Defect::V1LowercaseStates) {
         return super::v03::state_name(state);
