@@ -58,8 +58,6 @@ pub enum ErrorKind {
     RouteNotFound,
     /// The route exists but not with this HTTP method.
     MethodNotAllowed,
-    /// The request's Content-Type is not JSON.
-    UnsupportedMediaType,
 }
 
 /// One row of the table.
@@ -95,178 +93,26 @@ macro_rules! row {
 }
 
 /// The table (A2A 1.0 §5.4; JSON-RPC 2.0 §5.1; DIGEST §2).
+#[rustfmt::skip]
 pub const TABLE: &[ErrorRow] = &[
-    row!(
-        TaskNotFound,
-        -32001,
-        [404, 404],
-        ["NOT_FOUND", "NOT_FOUND"],
-        Some("TASK_NOT_FOUND"),
-        true,
-        "Task not found"
-    ),
-    row!(
-        TaskNotCancelable,
-        -32002,
-        [409, 400],
-        ["FAILED_PRECONDITION", "FAILED_PRECONDITION"],
-        Some("TASK_NOT_CANCELABLE"),
-        true,
-        "Task cannot be canceled"
-    ),
-    row!(
-        PushNotificationNotSupported,
-        -32003,
-        [400, 400],
-        ["UNIMPLEMENTED", "FAILED_PRECONDITION"],
-        Some("PUSH_NOTIFICATION_NOT_SUPPORTED"),
-        true,
-        "Push Notification is not supported"
-    ),
-    row!(
-        UnsupportedOperation,
-        -32004,
-        [400, 400],
-        ["UNIMPLEMENTED", "FAILED_PRECONDITION"],
-        Some("UNSUPPORTED_OPERATION"),
-        true,
-        "This operation is not supported"
-    ),
-    row!(
-        ContentTypeNotSupported,
-        -32005,
-        [415, 400],
-        ["INVALID_ARGUMENT", "INVALID_ARGUMENT"],
-        Some("CONTENT_TYPE_NOT_SUPPORTED"),
-        true,
-        "Incompatible content types"
-    ),
-    row!(
-        InvalidAgentResponse,
-        -32006,
-        [502, 500],
-        ["INTERNAL", "INTERNAL"],
-        Some("INVALID_AGENT_RESPONSE"),
-        true,
-        "Invalid agent response"
-    ),
-    row!(
-        ExtendedAgentCardNotConfigured,
-        -32007,
-        [400, 400],
-        ["FAILED_PRECONDITION", "FAILED_PRECONDITION"],
-        Some("EXTENDED_AGENT_CARD_NOT_CONFIGURED"),
-        true,
-        "Extended agent card is not configured"
-    ),
-    row!(
-        ExtensionSupportRequired,
-        -32008,
-        [400, 400],
-        ["FAILED_PRECONDITION", "FAILED_PRECONDITION"],
-        Some("EXTENSION_SUPPORT_REQUIRED"),
-        true,
-        "A required extension was not activated"
-    ),
-    row!(
-        VersionNotSupported,
-        -32009,
-        [400, 400],
-        ["UNIMPLEMENTED", "FAILED_PRECONDITION"],
-        Some("VERSION_NOT_SUPPORTED"),
-        true,
-        "Protocol version not supported"
-    ),
-    row!(
-        ParseError,
-        -32700,
-        [400, 400],
-        ["INVALID_ARGUMENT", "INVALID_ARGUMENT"],
-        None,
-        false,
-        "Invalid JSON payload"
-    ),
-    row!(
-        InvalidRequest,
-        -32600,
-        [400, 400],
-        ["INVALID_ARGUMENT", "INVALID_ARGUMENT"],
-        None,
-        false,
-        "Request payload validation error"
-    ),
-    row!(
-        MethodNotFound,
-        -32601,
-        [404, 404],
-        ["UNIMPLEMENTED", "UNIMPLEMENTED"],
-        None,
-        false,
-        "Method not found"
-    ),
-    row!(
-        InvalidParams,
-        -32602,
-        [400, 400],
-        ["INVALID_ARGUMENT", "INVALID_ARGUMENT"],
-        None,
-        false,
-        "Invalid parameters"
-    ),
-    row!(
-        Internal,
-        -32603,
-        [500, 500],
-        ["INTERNAL", "INTERNAL"],
-        None,
-        false,
-        "Internal error"
-    ),
-    row!(
-        TaskStoreFull,
-        -32603,
-        [429, 429],
-        ["RESOURCE_EXHAUSTED", "RESOURCE_EXHAUSTED"],
-        Some("TASK_STORE_FULL"),
-        false,
-        "The task store is full"
-    ),
-    row!(
-        PayloadTooLarge,
-        -32600,
-        [413, 413],
-        ["INVALID_ARGUMENT", "INVALID_ARGUMENT"],
-        Some("PAYLOAD_TOO_LARGE"),
-        false,
-        "Request body too large"
-    ),
-    row!(
-        RouteNotFound,
-        -32601,
-        [404, 404],
-        ["NOT_FOUND", "NOT_FOUND"],
-        None,
-        false,
-        "No such route"
-    ),
-    row!(
-        MethodNotAllowed,
-        -32601,
-        [405, 405],
-        ["UNIMPLEMENTED", "UNIMPLEMENTED"],
-        None,
-        false,
-        "Method not allowed on this route"
-    ),
-    row!(
-        UnsupportedMediaType,
-        -32600,
-        [415, 415],
-        ["INVALID_ARGUMENT", "INVALID_ARGUMENT"],
-        None,
-        false,
-        "Content-Type must be application/json or application/a2a+json"
-    ),
+    row!(TaskNotFound, -32001, [404, 404], ["NOT_FOUND", "NOT_FOUND"], Some("TASK_NOT_FOUND"), true, "Task not found"),
+    row!(TaskNotCancelable, -32002, [409, 400], ["FAILED_PRECONDITION", "FAILED_PRECONDITION"], Some("TASK_NOT_CANCELABLE"), true, "Task cannot be canceled"),
+    row!(PushNotificationNotSupported, -32003, [400, 400], ["UNIMPLEMENTED", "FAILED_PRECONDITION"], Some("PUSH_NOTIFICATION_NOT_SUPPORTED"), true, "Push Notification is not supported"),
+    row!(UnsupportedOperation, -32004, [400, 400], ["UNIMPLEMENTED", "FAILED_PRECONDITION"], Some("UNSUPPORTED_OPERATION"), true, "This operation is not supported"),
+    row!(ContentTypeNotSupported, -32005, [415, 400], ["INVALID_ARGUMENT", "INVALID_ARGUMENT"], Some("CONTENT_TYPE_NOT_SUPPORTED"), true, "Incompatible content types"),
+    row!(InvalidAgentResponse, -32006, [502, 500], ["INTERNAL", "INTERNAL"], Some("INVALID_AGENT_RESPONSE"), true, "Invalid agent response"),
+    row!(ExtendedAgentCardNotConfigured, -32007, [400, 400], ["FAILED_PRECONDITION", "FAILED_PRECONDITION"], Some("EXTENDED_AGENT_CARD_NOT_CONFIGURED"), true, "Extended agent card is not configured"),
+    row!(ExtensionSupportRequired, -32008, [400, 400], ["FAILED_PRECONDITION", "FAILED_PRECONDITION"], Some("EXTENSION_SUPPORT_REQUIRED"), true, "A required extension was not activated"),
+    row!(VersionNotSupported, -32009, [400, 400], ["UNIMPLEMENTED", "FAILED_PRECONDITION"], Some("VERSION_NOT_SUPPORTED"), true, "Protocol version not supported"),
+    row!(ParseError, -32700, [400, 400], ["INVALID_ARGUMENT", "INVALID_ARGUMENT"], None, false, "Invalid JSON payload"),
+    row!(InvalidRequest, -32600, [400, 400], ["INVALID_ARGUMENT", "INVALID_ARGUMENT"], None, false, "Request payload validation error"),
+    row!(MethodNotFound, -32601, [404, 404], ["UNIMPLEMENTED", "UNIMPLEMENTED"], None, false, "Method not found"),
+    row!(InvalidParams, -32602, [400, 400], ["INVALID_ARGUMENT", "INVALID_ARGUMENT"], None, false, "Invalid parameters"),
+    row!(Internal, -32603, [500, 500], ["INTERNAL", "INTERNAL"], None, false, "Internal error"),
+    row!(TaskStoreFull, -32603, [429, 429], ["RESOURCE_EXHAUSTED", "RESOURCE_EXHAUSTED"], Some("TASK_STORE_FULL"), false, "The task store is full"),
+    row!(PayloadTooLarge, -32600, [413, 413], ["INVALID_ARGUMENT", "INVALID_ARGUMENT"], Some("PAYLOAD_TOO_LARGE"), false, "Request body too large"),
+    row!(RouteNotFound, -32601, [404, 404], ["NOT_FOUND", "NOT_FOUND"], None, false, "No such route"),
+    row!(MethodNotAllowed, -32601, [405, 405], ["UNIMPLEMENTED", "UNIMPLEMENTED"], None, false, "Method not allowed on this route"),
 ];
 
 impl ErrorKind {
@@ -424,7 +270,7 @@ impl std::error::Error for A2aError {}
 mod tests {
     use super::*;
 
-    const KINDS: [ErrorKind; 19] = [
+    const KINDS: [ErrorKind; 18] = [
         ErrorKind::TaskNotFound,
         ErrorKind::TaskNotCancelable,
         ErrorKind::PushNotificationNotSupported,
@@ -443,7 +289,6 @@ mod tests {
         ErrorKind::PayloadTooLarge,
         ErrorKind::RouteNotFound,
         ErrorKind::MethodNotAllowed,
-        ErrorKind::UnsupportedMediaType,
     ];
 
     #[test]

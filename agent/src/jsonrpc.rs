@@ -88,10 +88,6 @@ pub async fn handle(
         version: ProtocolVersion::V1_0,
         defects,
     };
-    if !payload::json_content_type(&headers) {
-        let e = A2aError::new(ErrorKind::UnsupportedMediaType);
-        return json_response(StatusCode::UNSUPPORTED_MEDIA_TYPE, &pre.error(&null, &e));
-    }
     let Ok(bytes) = payload::read(&headers, body, limits.max_body_bytes).await else {
         let e = A2aError::new(ErrorKind::PayloadTooLarge).with_message(format!(
             "request body exceeds {} bytes",

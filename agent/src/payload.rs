@@ -1,6 +1,7 @@
 //! Request bodies under hostile input: a size limit (413), a nesting limit checked before the
 //! parser recurses, and invalid UTF-8 reported as a parse error. None of these ever becomes a
-//! 5xx.
+//! 5xx. The Content-Type of a request is not enforced: a body is read as JSON whatever it is
+//! labelled (clients such as `curl -d` label JSON as a form).
 
 use axum::body::Body;
 use axum::http::{HeaderMap, header};
@@ -73,25 +74,6 @@ pub fn parse(bytes: &[u8], max_depth: usize) -> Result<Value, PayloadError> {
         return Err(PayloadError::TooDeep { limit: max_depth });
     }
     serde_json::from_str(text).map_err(|e| PayloadError::Syntax(e.to_string()))
-}
-
-/// Whether a request's Content-Type is acceptable for a JSON body: absent, `application/json`,
-/// `application/a2a+json` or any other `+json` type, parameters ignored.
-pub fn json_content_type(headers: &HeaderMap) -> bool {
-    let Some(value) = headers.get(header::CONTENT_TYPE) else {
-        return true;
-    };
-    let Ok(value) = value.to_str() else {
-        return false;
-    };
-    let essence = value
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json"
-        || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 #[cfg(test)]

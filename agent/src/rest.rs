@@ -199,9 +199,6 @@ async fn read_body(
     body: Body,
 ) -> Result<Map<String, Value>, A2aError> {
     let limits = &app.agent.settings.config.limits;
-    if !payload::json_content_type(headers) {
-        return Err(A2aError::new(ErrorKind::UnsupportedMediaType));
-    }
     let bytes = payload::read(headers, body, limits.max_body_bytes)
         .await
         .map_err(|_| {
