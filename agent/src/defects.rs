@@ -51,10 +51,10 @@ defects! {
     CancelTerminalSucceeds = "cancel-terminal-succeeds", ["CANCEL-02"],
         "cancel of a terminal task succeeds (returns the unchanged task) instead of -32002";
     /// Cancel is acknowledged but does nothing: the task keeps running.
-    CancelIgnored = "cancel-ignored", ["CANCEL-01"],
+    CancelIgnored = "cancel-ignored", ["CANCEL-01", "CANCEL-06"],
         "cancel of a running task returns it still working and does not cancel it";
     /// `TaskNotFoundError` is reported as invalid parameters.
-    UnknownTaskWrongCode = "unknown-task-wrong-code", ["GET-02", "CANCEL-03", "SUB-03", "ERR-06"],
+    UnknownTaskWrongCode = "unknown-task-wrong-code", ["GET-02", "CANCEL-03", "SUB-03", "SEND-07", "ERR-03", "ERR-06"],
         "an unknown task id is answered with -32602 / HTTP 400 instead of -32001 / 404";
     /// A message naming an unknown `taskId` starts a new task instead of failing.
     UnknownTaskIdCreatesTask = "unknown-task-id-creates-task", ["SEND-07"],
@@ -66,7 +66,7 @@ defects! {
     StreamWithoutTask = "stream-without-task", ["STRM-06", "SUB-01"],
         "task streams begin with a status update instead of the Task";
     /// A WORKING status update follows COMPLETED on streams.
-    StateRegressesAfterCompleted = "state-regresses-after-completed", ["STRM-10"],
+    StateRegressesAfterCompleted = "state-regresses-after-completed", ["STRM-08", "STRM-09", "STRM-10", "SUB-04"],
         "streams send a working status update after the completed one";
     /// A message-only stream goes on after its Message.
     MessageStreamContinues = "message-stream-continues", ["STRM-07"],
@@ -90,7 +90,7 @@ defects! {
     ListArtifactsAlways = "list-artifacts-always", ["LIST-05"],
         "ListTasks includes artifacts even without includeArtifacts";
     /// `ListTasks` ignores `pageSize` and returns everything on one page.
-    ListPageSizeIgnored = "list-page-size-ignored", ["LIST-07", "LIST-09"],
+    ListPageSizeIgnored = "list-page-size-ignored", ["LIST-07"],
         "ListTasks ignores pageSize and returns every task on one page";
     /// `ListTasks` ignores the `contextId` filter.
     ListFilterIgnored = "list-filter-ignored", ["LIST-08"],
