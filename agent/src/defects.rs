@@ -153,7 +153,7 @@ defects! {
     PatchVersionRejected = "patch-version-rejected", ["VER-04"],
         "A2A-Version 1.0.1 is rejected as unsupported instead of being treated as 1.0";
     /// REST errors lack the `google.rpc.ErrorInfo` detail.
-    RestErrorWithoutErrorInfo = "rest-error-without-error-info", ["ERR-03"],
+    RestErrorWithoutErrorInfo = "rest-error-without-error-info", ["ERR-03", "VER-05"],
         "HTTP+JSON errors carry no google.rpc.ErrorInfo in details";
     /// JSON-RPC error details lack `@type`.
     ErrorDataWithoutType = "error-data-without-type", ["ERR-02"],

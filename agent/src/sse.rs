@@ -180,7 +180,7 @@ impl State {
                     let (sub, _) = self.sub.as_mut()?;
                     let received = tokio::select! {
                         r = sub.events.recv() => Some(r),
-                        _ = sub.kick.wait_for(|k| *k) => None,
+                        _ = sub.kick.changed() => None,
                     };
                     match received {
                         Some(Ok(TaskEvent::Status(status))) => {

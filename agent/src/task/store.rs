@@ -86,8 +86,8 @@ pub enum StoreError {
 pub struct Subscription {
     pub task: Task,
     pub events: broadcast::Receiver<TaskEvent>,
-    /// Flips to `true` when the store asks every subscriber of the task to leave.
-    pub kick: watch::Receiver<bool>,
+    /// Changes when the store asks the task's subscribers (as of then) to leave.
+    pub kick: watch::Receiver<u64>,
 }
 
 /// A page of `ListTasks`.
@@ -119,7 +119,7 @@ struct Entry {
     seq: u64,
     ended_at: Option<Millis>,
     events: broadcast::Sender<TaskEvent>,
-    kick: watch::Sender<bool>,
+    kick: watch::Sender<u64>,
     push: Vec<PushConfig>,
 }
 
@@ -236,7 +236,7 @@ impl TaskStore {
             metadata: None,
         };
         let (events, rx) = broadcast::channel(self.limits.stream_buffer.max(1));
-        let (kick, kick_rx) = watch::channel(false);
+        let (kick, kick_rx) = watch::channel(0);
         let seq = inner.next_seq;
         inner.next_seq += 1;
         inner.live += 1;
@@ -286,7 +286,7 @@ impl TaskStore {
     pub fn kick_subscribers(&self, id: &str) {
         let inner = self.lock();
         if let Some(e) = inner.tasks.get(id) {
-            e.kick.send_replace(true);
+            e.kick.send_modify(|k| *k = k.wrapping_add(1));
         }
     }
 

@@ -13,6 +13,8 @@ pub const EVENT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A running agent and a client for it.
 pub struct Agent {
+    /// Keeps the server alive as long as the client (`None` for a server the test runs itself).
+    #[allow(dead_code)]
     pub running: Option<Running>,
     pub base: String,
     pub http: reqwest::Client,
@@ -20,8 +22,10 @@ pub struct Agent {
 
 /// A configuration that keeps scripted behaviours fast.
 pub fn fast_config() -> Config {
-    let mut c = Config::default();
-    c.bind = "127.0.0.1:0".into();
+    let mut c = Config {
+        bind: "127.0.0.1:0".into(),
+        ..Config::default()
+    };
     c.behaviour.slow_step_ms = 40;
     c.behaviour.resubscribe_wait_ms = 300;
     c
@@ -29,7 +33,9 @@ pub fn fast_config() -> Config {
 
 impl Agent {
     pub async fn start(config: Config) -> Self {
-        let running = a2a_reference_agent::serve(config).await.expect("agent starts");
+        let running = a2a_reference_agent::serve(config)
+            .await
+            .expect("agent starts");
         let base = running.base_url();
         Self {
             running: Some(running),
@@ -54,7 +60,11 @@ impl Agent {
 
     /// POSTs a raw body to the JSON-RPC endpoint; returns the status and the body as JSON
     /// (`Value::Null` for an empty body).
-    pub async fn rpc_raw(&self, version: Option<&str>, body: impl Into<reqwest::Body>) -> (u16, Value) {
+    pub async fn rpc_raw(
+        &self,
+        version: Option<&str>,
+        body: impl Into<reqwest::Body>,
+    ) -> (u16, Value) {
         let mut req = self
             .http
             .post(self.url("/jsonrpc"))
@@ -90,7 +100,9 @@ impl Agent {
     /// A 1.0 JSON-RPC call's error code.
     pub async fn v1_error(&self, method: &str, params: Value) -> i64 {
         let r = self.rpc(Some("1.0"), method, params).await;
-        r["error"]["code"].as_i64().unwrap_or_else(|| panic!("{method}: no error in {r}"))
+        r["error"]["code"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("{method}: no error in {r}"))
     }
 
     /// A 0.3 JSON-RPC call's `result`.
@@ -101,7 +113,12 @@ impl Agent {
     }
 
     /// An HTTP+JSON request with `A2A-Version: 1.0`; returns status, content type and JSON body.
-    pub async fn rest(&self, method: &str, path: &str, body: Option<Value>) -> (u16, String, Value) {
+    pub async fn rest(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, String, Value) {
         self.rest_with(method, path, body, Some("1.0")).await
     }
 
@@ -118,7 +135,9 @@ impl Agent {
             req = req.header("A2A-Version", v);
         }
         if let Some(b) = body {
-            req = req.header("content-type", "application/a2a+json").body(b.to_string());
+            req = req
+                .header("content-type", "application/a2a+json")
+                .body(b.to_string());
         }
         let resp = req.send().await.expect("request");
         let status = resp.status().as_u16();
@@ -129,7 +148,11 @@ impl Agent {
             .unwrap_or("")
             .to_owned();
         let text = resp.text().await.expect("body");
-        let json = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+        let json = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
         (status, ct, json)
     }
 
@@ -146,7 +169,10 @@ impl Agent {
     /// Opens an HTTP+JSON stream.
     pub async fn rest_stream(&self, method: &str, path: &str, body: Option<Value>) -> Sse {
         let m = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-        let mut req = self.http.request(m, self.url(path)).header("A2A-Version", "1.0");
+        let mut req = self
+            .http
+            .request(m, self.url(path))
+            .header("A2A-Version", "1.0");
         if let Some(b) = body {
             req = req.body(b.to_string());
         }
@@ -155,7 +181,8 @@ impl Agent {
 
     /// Sends a 1.0 message with `text` and returns the task (or message) wrapper.
     pub async fn send_v1(&self, text: &str) -> Value {
-        self.v1("SendMessage", json!({"message": msg_v1(text)})).await
+        self.v1("SendMessage", json!({"message": msg_v1(text)}))
+            .await
     }
 
     /// Sends a 1.0 message and returns the task.
@@ -165,7 +192,7 @@ impl Agent {
         r["task"].clone()
     }
 
-    /// Polls GetTask until the task is in `state` (or panics after a few seconds).
+    /// Polls `GetTask` until the task is in `state` (or panics after a few seconds).
     pub async fn wait_state(&self, id: &str, state: &str) -> Value {
         for _ in 0..200 {
             let t = self.v1("GetTask", json!({"id": id})).await;
@@ -194,8 +221,6 @@ pub struct Sse {
     pub content_type: String,
     resp: reqwest::Response,
     buf: String,
-    /// A plain JSON body (an error answered before any stream began).
-    pub body: Option<Value>,
 }
 
 /// What reading the next event gave.
@@ -220,7 +245,6 @@ impl Sse {
             content_type,
             resp,
             buf: String::new(),
-            body: None,
         }
     }
 

@@ -29,7 +29,12 @@ async fn invalid_requests_are_minus_32600() {
         let (_, r) = a.rpc_raw(Some("1.0"), body.to_string()).await;
         assert_eq!(r["error"]["code"], -32600, "{body}");
     }
-    let (_, r) = a.rpc_raw(Some("1.0"), json!({"jsonrpc": "1.0", "id": 3, "method": "GetTask"}).to_string()).await;
+    let (_, r) = a
+        .rpc_raw(
+            Some("1.0"),
+            json!({"jsonrpc": "1.0", "id": 3, "method": "GetTask"}).to_string(),
+        )
+        .await;
     assert_eq!(r["id"], 3, "a readable id is echoed");
 }
 
@@ -37,9 +42,15 @@ async fn invalid_requests_are_minus_32600() {
 async fn unknown_methods_are_minus_32601_and_array_params_minus_32602() {
     let a = Agent::new().await;
     assert_eq!(a.v1_error("FooBar", json!({})).await, -32601);
-    assert_eq!(a.rpc(None, "foo/bar", json!({})).await["error"]["code"], -32601);
+    assert_eq!(
+        a.rpc(None, "foo/bar", json!({})).await["error"]["code"],
+        -32601
+    );
     let (_, r) = a
-        .rpc_raw(Some("1.0"), json!({"jsonrpc": "2.0", "id": 1, "method": "GetTask", "params": ["x"]}).to_string())
+        .rpc_raw(
+            Some("1.0"),
+            json!({"jsonrpc": "2.0", "id": 1, "method": "GetTask", "params": ["x"]}).to_string(),
+        )
         .await;
     assert_eq!(r["error"]["code"], -32602);
 }
@@ -47,7 +58,13 @@ async fn unknown_methods_are_minus_32601_and_array_params_minus_32602() {
 #[tokio::test]
 async fn string_integer_and_null_ids_are_echoed_unchanged() {
     let a = Agent::new().await;
-    for id in [json!("abc"), json!(12345), json!(-7), json!(null), json!(1.5)] {
+    for id in [
+        json!("abc"),
+        json!(12345),
+        json!(-7),
+        json!(null),
+        json!(1.5),
+    ] {
         let body = json!({"jsonrpc": "2.0", "id": id, "method": "ListTasks", "params": {}});
         let (_, r) = a.rpc_raw(Some("1.0"), body.to_string()).await;
         assert_eq!(r["id"], id);
@@ -61,7 +78,12 @@ async fn notifications_get_no_response_but_are_carried_out() {
     let body = json!({"jsonrpc": "2.0", "method": "SendMessage", "params": {"message": crate::client::msg_v1("done")}});
     let (status, r) = a.rpc_raw(Some("1.0"), body.to_string()).await;
     assert_eq!((status, r), (204, Value::Null));
-    let (status, r) = a.rpc_raw(Some("1.0"), json!({"jsonrpc": "2.0", "method": "NoSuch"}).to_string()).await;
+    let (status, r) = a
+        .rpc_raw(
+            Some("1.0"),
+            json!({"jsonrpc": "2.0", "method": "NoSuch"}).to_string(),
+        )
+        .await;
     assert_eq!((status, r), (204, Value::Null));
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     let page = a.v1("ListTasks", json!({})).await;
@@ -95,7 +117,10 @@ async fn hostile_input_never_gets_a_5xx() {
     c.limits.max_body_bytes = 64 * 1024;
     let a = Agent::start(c).await;
     let (status, r) = a.rpc_raw(Some("1.0"), vec![0xff, 0xfe, b'{', b'}']).await;
-    assert_eq!((status, r["error"]["code"].clone(), r["id"].clone()), (200, json!(-32700), Value::Null));
+    assert_eq!(
+        (status, r["error"]["code"].clone(), r["id"].clone()),
+        (200, json!(-32700), Value::Null)
+    );
     let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
     let (status, r) = a.rpc_raw(Some("1.0"), deep.clone()).await;
     assert!(status < 500);
@@ -104,13 +129,38 @@ async fn hostile_input_never_gets_a_5xx() {
     let (status, r) = a.rpc_raw(Some("1.0"), big.clone()).await;
     assert_eq!(status, 413);
     assert!(r["error"]["code"].is_i64());
-    let (status, _, _) = a.rest("POST", "/message:send", Some(json!({"x": "a".repeat(200_000)}))).await;
+    let (status, _, _) = a
+        .rest(
+            "POST",
+            "/message:send",
+            Some(json!({"x": "a".repeat(200_000)})),
+        )
+        .await;
     assert_eq!(status, 413);
-    let resp = a.http.post(a.url("/message:send")).header("A2A-Version", "1.0").body(deep).send().await.unwrap();
+    let resp = a
+        .http
+        .post(a.url("/message:send"))
+        .header("A2A-Version", "1.0")
+        .body(deep)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 400);
-    let resp = a.http.post(a.url("/message:send")).header("A2A-Version", "1.0").body(vec![0xc3, 0x28]).send().await.unwrap();
+    let resp = a
+        .http
+        .post(a.url("/message:send"))
+        .header("A2A-Version", "1.0")
+        .body(vec![0xc3, 0x28])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 400);
-    let card = a.http.get(a.url("/.well-known/agent-card.json")).send().await.unwrap();
+    let card = a
+        .http
+        .get(a.url("/.well-known/agent-card.json"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(card.status().as_u16(), 200, "still healthy");
 }
 
@@ -119,9 +169,15 @@ async fn unknown_fields_are_ignored() {
     let a = Agent::new().await;
     let mut m = crate::client::msg_v1("done");
     m["futureField"] = json!({"nested": true});
-    let r = a.v1("SendMessage", json!({"message": m, "somethingNew": 1})).await;
+    let r = a
+        .v1("SendMessage", json!({"message": m, "somethingNew": 1}))
+        .await;
     assert_eq!(r["task"]["status"]["state"], "TASK_STATE_COMPLETED");
-    let snake = json!({"message": {"message_id": "m-1", "role": "ROLE_USER", "parts": [{"text": "done"}]}});
+    let snake =
+        json!({"message": {"message_id": "m-1", "role": "ROLE_USER", "parts": [{"text": "done"}]}});
     let r = a.v1("SendMessage", snake).await;
-    assert_eq!(r["task"]["history"][0]["messageId"], "m-1", "ProtoJSON also reads snake_case names");
+    assert_eq!(
+        r["task"]["history"][0]["messageId"], "m-1",
+        "ProtoJSON also reads snake_case names"
+    );
 }

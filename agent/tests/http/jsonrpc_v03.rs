@@ -7,13 +7,20 @@ use crate::client::{Agent, fast_config, msg_v03, result};
 #[tokio::test]
 async fn message_send_returns_a_bare_task_with_kind() {
     let a = Agent::new().await;
-    let t = a.v03("message/send", json!({"message": msg_v03("hello")})).await;
+    let t = a
+        .v03("message/send", json!({"message": msg_v03("hello")}))
+        .await;
     assert_eq!(t["kind"], "task");
     assert_eq!(t["status"]["state"], "completed");
-    assert_eq!(t["artifacts"][0]["parts"][0], json!({"kind": "text", "text": "You said: hello"}));
+    assert_eq!(
+        t["artifacts"][0]["parts"][0],
+        json!({"kind": "text", "text": "You said: hello"})
+    );
     assert_eq!(t["history"][0]["kind"], "message");
     assert_eq!(t["history"][0]["role"], "user");
-    let m = a.v03("message/send", json!({"message": msg_v03("message")})).await;
+    let m = a
+        .v03("message/send", json!({"message": msg_v03("message")}))
+        .await;
     assert_eq!(m["kind"], "message");
     assert_eq!(m["role"], "agent");
 }
@@ -22,7 +29,10 @@ async fn message_send_returns_a_bare_task_with_kind() {
 async fn message_send_non_blocking_and_tasks_get() {
     let a = Agent::new().await;
     let t = a
-        .v03("message/send", json!({"message": msg_v03("slow 3"), "configuration": {"blocking": false}}))
+        .v03(
+            "message/send",
+            json!({"message": msg_v03("slow 3"), "configuration": {"blocking": false}}),
+        )
         .await;
     assert!(["submitted", "working"].contains(&t["status"]["state"].as_str().unwrap()));
     let id = t["id"].clone();
@@ -36,9 +46,16 @@ async fn message_send_non_blocking_and_tasks_get() {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     assert_eq!(state, "completed");
-    let got = a.v03("tasks/get", json!({"id": id, "historyLength": 0})).await;
-    assert!(got["history"].as_array().is_some_and(|h| !h.is_empty()), "0 means all in 0.3");
-    let got = a.v03("tasks/get", json!({"id": id, "historyLength": 1})).await;
+    let got = a
+        .v03("tasks/get", json!({"id": id, "historyLength": 0}))
+        .await;
+    assert!(
+        got["history"].as_array().is_some_and(|h| !h.is_empty()),
+        "0 means all in 0.3"
+    );
+    let got = a
+        .v03("tasks/get", json!({"id": id, "historyLength": 1}))
+        .await;
     assert_eq!(got["history"].as_array().unwrap().len(), 1);
     let r = a.rpc(None, "tasks/get", json!({"id": "nope"})).await;
     assert_eq!(r["error"]["code"], -32001);
@@ -48,31 +65,54 @@ async fn message_send_non_blocking_and_tasks_get() {
 async fn tasks_cancel_and_terminal_rules() {
     let a = Agent::new().await;
     let t = a
-        .v03("message/send", json!({"message": msg_v03("slow 50"), "configuration": {"blocking": false}}))
+        .v03(
+            "message/send",
+            json!({"message": msg_v03("slow 50"), "configuration": {"blocking": false}}),
+        )
         .await;
     let c = a.v03("tasks/cancel", json!({"id": t["id"]})).await;
     assert_eq!(c["status"]["state"], "canceled");
-    assert_eq!(a.rpc(None, "tasks/cancel", json!({"id": t["id"]})).await["error"]["code"], -32002);
+    assert_eq!(
+        a.rpc(None, "tasks/cancel", json!({"id": t["id"]})).await["error"]["code"],
+        -32002
+    );
     let mut m = msg_v03("again");
     m["taskId"] = t["id"].clone();
     let r = a.rpc(None, "message/send", json!({"message": m})).await;
-    assert_eq!(r["error"]["code"], -32004, "a message to a terminal task is an error");
+    assert_eq!(
+        r["error"]["code"], -32004,
+        "a message to a terminal task is an error"
+    );
 }
 
 #[tokio::test]
 async fn message_stream_ends_with_final_true() {
     let a = Agent::new().await;
-    let mut s = a.rpc_stream(None, "message/stream", json!({"message": msg_v03("chunks")})).await;
+    let mut s = a
+        .rpc_stream(
+            None,
+            "message/stream",
+            json!({"message": msg_v03("chunks")}),
+        )
+        .await;
     assert!(s.is_event_stream());
     let events = s.rest().await;
     assert_eq!(events[0]["id"], 7);
     assert_eq!(result(&events[0])["kind"], "task");
-    let updates: Vec<_> = events.iter().map(result).filter(|r| r["kind"] == "status-update").collect();
+    let updates: Vec<_> = events
+        .iter()
+        .map(result)
+        .filter(|r| r["kind"] == "status-update")
+        .collect();
     assert!(updates.iter().all(|u| u["final"].is_boolean()));
     assert_eq!(updates.last().unwrap()["final"], true);
     assert_eq!(updates.iter().filter(|u| u["final"] == true).count(), 1);
     assert_eq!(result(events.last().unwrap())["final"], true);
-    let chunks: Vec<_> = events.iter().map(result).filter(|r| r["kind"] == "artifact-update").collect();
+    let chunks: Vec<_> = events
+        .iter()
+        .map(result)
+        .filter(|r| r["kind"] == "artifact-update")
+        .collect();
     assert_eq!(chunks.len(), 4);
     assert!(chunks[0].get("append").is_none() && chunks[1]["append"] == true);
 }
@@ -81,49 +121,89 @@ async fn message_stream_ends_with_final_true() {
 async fn resubscribe_follows_a_running_task_to_its_end() {
     let a = Agent::new().await;
     let t = a
-        .v03("message/send", json!({"message": msg_v03("slow 4"), "configuration": {"blocking": false}}))
+        .v03(
+            "message/send",
+            json!({"message": msg_v03("slow 4"), "configuration": {"blocking": false}}),
+        )
         .await;
-    let mut s = a.rpc_stream(None, "tasks/resubscribe", json!({"id": t["id"]})).await;
+    let mut s = a
+        .rpc_stream(None, "tasks/resubscribe", json!({"id": t["id"]}))
+        .await;
     let events = s.rest().await;
     assert_eq!(result(&events[0])["kind"], "task");
     let last = result(events.last().unwrap());
-    assert_eq!((last["kind"].clone(), last["final"].clone()), (json!("status-update"), json!(true)));
+    assert_eq!(
+        (last["kind"].clone(), last["final"].clone()),
+        (json!("status-update"), json!(true))
+    );
     assert_eq!(last["status"]["state"], "completed");
 }
 
 #[tokio::test]
 async fn push_notification_config_methods() {
     let a = Agent::new().await;
-    let t = a.v03("message/send", json!({"message": msg_v03("ask")})).await;
-    let set = json!({"taskId": t["id"], "pushNotificationConfig": {"url": "https://example.com/h"}});
-    assert_eq!(a.rpc(None, "tasks/pushNotificationConfig/set", set.clone()).await["error"]["code"], -32003);
+    let t = a
+        .v03("message/send", json!({"message": msg_v03("ask")}))
+        .await;
+    let set =
+        json!({"taskId": t["id"], "pushNotificationConfig": {"url": "https://example.com/h"}});
+    assert_eq!(
+        a.rpc(None, "tasks/pushNotificationConfig/set", set.clone())
+            .await["error"]["code"],
+        -32003
+    );
 
     let mut c = fast_config();
     c.capabilities.push_notifications = true;
     let a = Agent::start(c).await;
-    let t = a.v03("message/send", json!({"message": msg_v03("ask")})).await;
+    let t = a
+        .v03("message/send", json!({"message": msg_v03("ask")}))
+        .await;
     let id = t["id"].clone();
     let set = json!({"taskId": id, "pushNotificationConfig": {"id": "c1", "url": "https://example.com/h",
                      "authentication": {"schemes": ["Bearer"], "credentials": "x"}}});
     let created = a.v03("tasks/pushNotificationConfig/set", set).await;
     assert_eq!(created["taskId"], id);
     assert_eq!(created["pushNotificationConfig"]["id"], "c1");
-    assert_eq!(created["pushNotificationConfig"]["authentication"]["schemes"], json!(["Bearer"]));
-    let got = a.v03("tasks/pushNotificationConfig/get", json!({"id": id, "pushNotificationConfigId": "c1"})).await;
+    assert_eq!(
+        created["pushNotificationConfig"]["authentication"]["schemes"],
+        json!(["Bearer"])
+    );
+    let got = a
+        .v03(
+            "tasks/pushNotificationConfig/get",
+            json!({"id": id, "pushNotificationConfigId": "c1"}),
+        )
+        .await;
     assert_eq!(got, created);
-    let got = a.v03("tasks/pushNotificationConfig/get", json!({"id": id})).await;
+    let got = a
+        .v03("tasks/pushNotificationConfig/get", json!({"id": id}))
+        .await;
     assert_eq!(got, created);
-    let list = a.v03("tasks/pushNotificationConfig/list", json!({"id": id})).await;
+    let list = a
+        .v03("tasks/pushNotificationConfig/list", json!({"id": id}))
+        .await;
     assert_eq!(list, json!([created]));
-    let deleted = a.v03("tasks/pushNotificationConfig/delete", json!({"id": id, "pushNotificationConfigId": "c1"})).await;
+    let deleted = a
+        .v03(
+            "tasks/pushNotificationConfig/delete",
+            json!({"id": id, "pushNotificationConfigId": "c1"}),
+        )
+        .await;
     assert_eq!(deleted, json!(null));
-    assert_eq!(a.v03("tasks/pushNotificationConfig/list", json!({"id": id})).await, json!([]));
+    assert_eq!(
+        a.v03("tasks/pushNotificationConfig/list", json!({"id": id}))
+            .await,
+        json!([])
+    );
 }
 
 #[tokio::test]
 async fn authenticated_extended_card() {
     let a = Agent::new().await;
-    let r = a.rpc(None, "agent/getAuthenticatedExtendedCard", json!({})).await;
+    let r = a
+        .rpc(None, "agent/getAuthenticatedExtendedCard", json!({}))
+        .await;
     assert_eq!(r["error"]["code"], -32004);
     let mut c = fast_config();
     c.capabilities.extended_card = "on".into();

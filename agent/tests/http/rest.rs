@@ -72,10 +72,18 @@ async fn push_config_routes() {
     c.capabilities.push_notifications = true;
     let a = Agent::start(c).await;
     for p in ["", "/acme"] {
-        let (_, _, body) = a.rest("POST", &format!("{p}/message:send"), Some(json!({"message": msg_v1("ask")}))).await;
+        let (_, _, body) = a
+            .rest(
+                "POST",
+                &format!("{p}/message:send"),
+                Some(json!({"message": msg_v1("ask")})),
+            )
+            .await;
         let id = body["task"]["id"].as_str().unwrap().to_owned();
         let base = format!("{p}/tasks/{id}/pushNotificationConfigs");
-        let (status, _, created) = a.rest("POST", &base, Some(json!({"url": "https://example.com/h"}))).await;
+        let (status, _, created) = a
+            .rest("POST", &base, Some(json!({"url": "https://example.com/h"})))
+            .await;
         assert_eq!(status, 200, "{created}");
         assert_eq!(created["taskId"], id.as_str());
         let cid = created["id"].as_str().unwrap().to_owned();
@@ -88,7 +96,13 @@ async fn push_config_routes() {
         let (status, _, e) = a.rest("GET", &format!("{base}/{cid}"), None).await;
         assert_eq!(status, 404);
         assert_eq!(e["error"]["details"][0]["reason"], "TASK_NOT_FOUND");
-        let (status, _, _) = a.rest("POST", &base, Some(json!({"taskId": "other", "url": "https://e.com/"}))).await;
+        let (status, _, _) = a
+            .rest(
+                "POST",
+                &base,
+                Some(json!({"taskId": "other", "url": "https://e.com/"})),
+            )
+            .await;
         assert_eq!(status, 400, "a body taskId that differs from the path");
     }
 }
@@ -126,13 +140,31 @@ async fn errors_are_google_rpc_status_with_error_info() {
     assert_eq!(status, 404);
     let (status, _, _) = a.rest("GET", "/message:send", None).await;
     assert_eq!(status, 405);
-    let (status, _, e) = a.rest("POST", "/message:send", Some(json!({"message": {"role": "ROLE_USER"}}))).await;
-    assert_eq!((status, e["error"]["status"].clone()), (400, json!("INVALID_ARGUMENT")));
+    let (status, _, e) = a
+        .rest(
+            "POST",
+            "/message:send",
+            Some(json!({"message": {"role": "ROLE_USER"}})),
+        )
+        .await;
+    assert_eq!(
+        (status, e["error"]["status"].clone()),
+        (400, json!("INVALID_ARGUMENT"))
+    );
     let (status, _, e) = a.rest("GET", "/tasks?pageSize=500", None).await;
     assert_eq!(status, 400, "{e}");
     let t = a.task_v1("done").await;
-    let (status, _, e) = a.rest("GET", &format!("/tasks/{}:subscribe", t["id"].as_str().unwrap()), None).await;
-    assert_eq!((status, e["error"]["details"][0]["reason"].clone()), (400, json!("UNSUPPORTED_OPERATION")));
+    let (status, _, e) = a
+        .rest(
+            "GET",
+            &format!("/tasks/{}:subscribe", t["id"].as_str().unwrap()),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, e["error"]["details"][0]["reason"].clone()),
+        (400, json!("UNSUPPORTED_OPERATION"))
+    );
 }
 
 #[tokio::test]
@@ -141,19 +173,37 @@ async fn the_1_0_0_table_uses_its_own_statuses_and_content_type() {
     c.protocol.revision = "1.0.0".into();
     let a = Agent::start(c).await;
     let t = a.task_v1("done").await;
-    let (status, ct, e) = a.rest("POST", &format!("/tasks/{}:cancel", t["id"].as_str().unwrap()), None).await;
+    let (status, ct, e) = a
+        .rest(
+            "POST",
+            &format!("/tasks/{}:cancel", t["id"].as_str().unwrap()),
+            None,
+        )
+        .await;
     assert_eq!((status, ct.as_str()), (409, "application/json"));
     assert_eq!(e["error"]["status"], "FAILED_PRECONDITION");
     let (status, _, e) = a.rest_with("GET", "/tasks", None, Some("9.9")).await;
-    assert_eq!((status, e["error"]["status"].clone()), (400, json!("UNIMPLEMENTED")));
+    assert_eq!(
+        (status, e["error"]["status"].clone()),
+        (400, json!("UNIMPLEMENTED"))
+    );
 }
 
 #[tokio::test]
 async fn tenants_do_not_see_each_others_tasks() {
     let a = Agent::new().await;
-    let (_, _, body) = a.rest("POST", "/acme/message:send", Some(json!({"message": msg_v1("ask")}))).await;
+    let (_, _, body) = a
+        .rest(
+            "POST",
+            "/acme/message:send",
+            Some(json!({"message": msg_v1("ask")})),
+        )
+        .await;
     let id = body["task"]["id"].as_str().unwrap().to_owned();
-    assert_eq!(a.rest("GET", &format!("/acme/tasks/{id}"), None).await.0, 200);
+    assert_eq!(
+        a.rest("GET", &format!("/acme/tasks/{id}"), None).await.0,
+        200
+    );
     for path in [format!("/globex/tasks/{id}"), format!("/tasks/{id}")] {
         let (status, _, e) = a.rest("GET", &path, None).await;
         assert_eq!(status, 404, "{path}");
@@ -171,6 +221,8 @@ async fn a_request_without_a2a_version_means_0_3_which_rest_does_not_serve() {
     let (status, _, e) = a.rest_with("GET", "/tasks", None, None).await;
     assert_eq!(status, 400);
     assert_eq!(e["error"]["details"][0]["reason"], "VERSION_NOT_SUPPORTED");
-    let (status, _, _): (u16, String, Value) = a.rest_with("GET", "/tasks?A2A-Version=1.0", None, None).await;
+    let (status, _, _): (u16, String, Value) = a
+        .rest_with("GET", "/tasks?A2A-Version=1.0", None, None)
+        .await;
     assert_eq!(status, 200);
 }

@@ -9,7 +9,10 @@ use crate::client::{Agent, fast_config, msg_v1};
 
 async fn start_slow(a: &Agent) -> serde_json::Value {
     let r = a
-        .v1("SendMessage", json!({"message": msg_v1("slow 500"), "configuration": {"returnImmediately": true}}))
+        .v1(
+            "SendMessage",
+            json!({"message": msg_v1("slow 500"), "configuration": {"returnImmediately": true}}),
+        )
         .await;
     r["task"]["id"].clone()
 }
@@ -21,12 +24,27 @@ async fn a_full_store_refuses_new_tasks_and_never_drops_a_live_one() {
     let a = Agent::start(c).await;
     let t1 = start_slow(&a).await;
     let t2 = start_slow(&a).await;
-    let r = a.rpc(Some("1.0"), "SendMessage", json!({"message": msg_v1("slow 5")})).await;
+    let r = a
+        .rpc(
+            Some("1.0"),
+            "SendMessage",
+            json!({"message": msg_v1("slow 5")}),
+        )
+        .await;
     assert_eq!(r["error"]["code"], -32603);
     assert_eq!(r["error"]["data"][0]["reason"], "TASK_STORE_FULL");
     assert!(r["error"]["message"].as_str().unwrap().contains("full"));
-    let (status, _, e) = a.rest("POST", "/message:send", Some(json!({"message": msg_v1("x")}))).await;
-    assert_eq!((status, e["error"]["status"].clone()), (429, json!("RESOURCE_EXHAUSTED")));
+    let (status, _, e) = a
+        .rest(
+            "POST",
+            "/message:send",
+            Some(json!({"message": msg_v1("x")})),
+        )
+        .await;
+    assert_eq!(
+        (status, e["error"]["status"].clone()),
+        (429, json!("RESOURCE_EXHAUSTED"))
+    );
     for id in [&t1, &t2] {
         let t = a.v1("GetTask", json!({"id": id})).await;
         assert_eq!(t["status"]["state"], "TASK_STATE_WORKING");
@@ -58,7 +76,11 @@ async fn a_store_full_of_live_tasks_refuses_at_the_total_bound() {
     let a = Agent::start(c).await;
     start_slow(&a).await;
     start_slow(&a).await;
-    assert_eq!(a.v1_error("SendMessage", json!({"message": msg_v1("x")})).await, -32603);
+    assert_eq!(
+        a.v1_error("SendMessage", json!({"message": msg_v1("x")}))
+            .await,
+        -32603
+    );
 }
 
 #[tokio::test]
@@ -69,7 +91,8 @@ async fn terminal_tasks_expire_after_their_ttl_and_live_ones_do_not() {
     let app = a2a_reference_agent::state_with_clock(&c, clock.clone()).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let server = tokio::spawn(axum::serve(listener, a2a_reference_agent::router(app)).into_future());
+    let server =
+        tokio::spawn(axum::serve(listener, a2a_reference_agent::router(app)).into_future());
     let a = Agent {
         running: None,
         base: format!("http://{addr}"),
