@@ -12,8 +12,9 @@
 //! module (`hmac`, `jws`, `jwt`, ...) knows its inputs and calls the crate's public entry points.
 //!
 //! A case's expected error is the *name of the error variant* the entry point returns, taken
-//! from its `Debug` form (`Expired`, `DuplicateMember`, `Unsuitable`), or the whole `Debug` form
-//! to pin the payload too (`DuplicateMember(Header)`). Reading the name from `Debug` rather than
+//! from its `Debug` form (`Expired`, `DuplicateMember`, `Unsuitable`); optionally followed by the
+//! variants it wraps (`Json/DuplicateKey`), or the whole `Debug` form to pin the payload too
+//! (`DuplicateMember(Header)`). Reading the name from `Debug` rather than
 //! from a hand-written `match` is deliberate: the crate's error enums are `#[non_exhaustive]`, so
 //! a `match` in this (external) crate needs a wildcard arm and a new variant would fall into it
 //! silently; `Debug` names every variant, present and future, exactly.
@@ -31,6 +32,8 @@ use serde_json::{Map, Value};
 // The areas live in `tests/vectors/` (a directory without `main.rs`, so not a test target itself).
 #[path = "vectors/hmac.rs"]
 mod hmac;
+#[path = "vectors/jcs.rs"]
+mod jcs;
 #[path = "vectors/jws.rs"]
 mod jws;
 #[path = "vectors/jwt.rs"]
@@ -42,7 +45,12 @@ mod wycheproof_suite;
 type Dispatcher = fn(&Case) -> Result<(), String>;
 
 /// Every area the harness knows. A directory under `vectors/` without an entry here is an error.
-const AREAS: &[(&str, Dispatcher)] = &[("hmac", hmac::run), ("jws", jws::run), ("jwt", jwt::run)];
+const AREAS: &[(&str, Dispatcher)] = &[
+    ("hmac", hmac::run),
+    ("jcs", jcs::run),
+    ("jws", jws::run),
+    ("jwt", jwt::run),
+];
 
 fn main() -> ExitCode {
     let args = Arguments::from_args();
@@ -128,19 +136,37 @@ impl Outcome {
         }
     }
 
-    /// The error variant's name: the leading identifier of its `Debug` form.
-    fn variant(debug: &str) -> &str {
-        let end = debug
-            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-            .unwrap_or(debug.len());
-        &debug[..end]
+    /// The error's variant path: the variant's name, then the name of the variant it wraps, and
+    /// so on (`Json(DuplicateKey { .. })` is `["Json", "DuplicateKey"]`, `Malformed(Claims)` is
+    /// `["Malformed", "Claims"]`, `MissingClaim("exp")` is `["MissingClaim"]`).
+    fn variant_path(debug: &str) -> Vec<&str> {
+        let mut path = Vec::new();
+        let mut rest = debug;
+        loop {
+            let end = rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            if end == 0 {
+                break;
+            }
+            path.push(&rest[..end]);
+            match rest[end..].strip_prefix('(') {
+                Some(inner) => rest = inner,
+                None => break,
+            }
+        }
+        path
     }
 
-    /// Whether this outcome is what `expect` asks for.
+    /// Whether this outcome is what `expect` asks for: the error's variant name, a longer prefix
+    /// of its variant path joined with `/` (`Json/DuplicateKey`), or its whole `Debug` form.
     pub fn satisfies(&self, expect: &Expect) -> bool {
         match (expect, self) {
             (Expect::Valid, Self::Valid) => true,
-            (Expect::Error(want), Self::Error(got)) => want == Self::variant(got) || want == got,
+            (Expect::Error(want), Self::Error(got)) => {
+                let path = Self::variant_path(got);
+                want == got || (1..=path.len()).any(|n| *want == path[..n].join("/"))
+            }
             _ => false,
         }
     }
