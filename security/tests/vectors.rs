@@ -30,14 +30,20 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 // The areas live in `tests/vectors/` (a directory without `main.rs`, so not a test target itself).
+#[path = "vectors/card.rs"]
+mod card;
 #[path = "vectors/hmac.rs"]
 mod hmac;
+#[path = "vectors/integrity.rs"]
+mod integrity;
 #[path = "vectors/jcs.rs"]
 mod jcs;
 #[path = "vectors/jws.rs"]
 mod jws;
 #[path = "vectors/jwt.rs"]
 mod jwt;
+#[path = "vectors/webhook.rs"]
+mod webhook;
 #[path = "vectors/wycheproof_suite.rs"]
 mod wycheproof_suite;
 
@@ -46,10 +52,13 @@ type Dispatcher = fn(&Case) -> Result<(), String>;
 
 /// Every area the harness knows. A directory under `vectors/` without an entry here is an error.
 const AREAS: &[(&str, Dispatcher)] = &[
+    ("card", card::run),
     ("hmac", hmac::run),
+    ("integrity", integrity::run),
     ("jcs", jcs::run),
     ("jws", jws::run),
     ("jwt", jwt::run),
+    ("webhook", webhook::run),
 ];
 
 fn main() -> ExitCode {
