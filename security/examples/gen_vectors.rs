@@ -18,10 +18,12 @@
 
 use std::error::Error;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use a2a_security::jwk;
 use a2a_security::jws::{Algorithm, SigningKey};
-use a2a_security::jwt;
+use a2a_security::{FixedClock, ReplayCache};
+use a2a_security::{card, integrity, jwt, webhook};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use serde::Serialize;
@@ -38,16 +40,31 @@ const AUDIENCE: &str = "https://agent.example/a2a";
 fn main() -> Result<()> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../vectors");
     let keys = Keys::new()?;
-    let jwt_dir = root.join("jwt");
-    std::fs::create_dir_all(&jwt_dir)?;
-    for (name, file) in [
-        ("claims.json", jwt_claims(&keys)?),
-        ("header.json", jwt_header(&keys)?),
-        ("encoding.json", jwt_encoding(&keys)?),
-        ("replay.json", jwt_replay(&keys)?),
-        ("ecdsa_malleability.json", jwt_ecdsa_malleability(&keys)?),
-    ] {
-        write(&jwt_dir.join(name), &file)?;
+    let files = [
+        ("jwt/claims.json", jwt_claims(&keys)?),
+        ("jwt/header.json", jwt_header(&keys)?),
+        ("jwt/encoding.json", jwt_encoding(&keys)?),
+        ("jwt/replay.json", jwt_replay(&keys)?),
+        (
+            "jwt/ecdsa_malleability.json",
+            jwt_ecdsa_malleability(&keys)?,
+        ),
+        ("integrity/requests.json", integrity_requests()?),
+        ("integrity/responses.json", integrity_responses()?),
+        ("webhook/deliveries.json", webhook_deliveries()?),
+        (
+            "webhook/jwt-deliveries.json",
+            webhook_jwt_deliveries(&keys)?,
+        ),
+        ("card/signatures.json", card_signatures(&keys)?),
+        ("card/as-served.json", card_as_served(&keys)?),
+    ];
+    for (name, file) in files {
+        let path = root.join(name);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        write(&path, &file)?;
     }
     Ok(())
 }
@@ -136,6 +153,18 @@ impl Keys {
             "kty": "oct", "alg": "HS256", "use": "sig", "kid": "hs-1",
             "k": "hJtXIZ2uSN5kbQfbtTNWbpdmhkV8FJG-Onbc6mxCcYg"
         });
+        let [rs, es, ed] = Self::private_jwks();
+        Ok(Self {
+            hs: jwk::signing_key(&hs_jwk)?,
+            hs_jwk,
+            rs: jwk::signing_key(&rs)?,
+            es: jwk::signing_key(&es)?,
+            ed: jwk::signing_key(&ed)?,
+        })
+    }
+
+    /// The private JWKs of the asymmetric test keys: RS256, ES256, `EdDSA`.
+    fn private_jwks() -> [Value; 3] {
         // RFC 7515 Appendix A.2.
         let rs = json!({
             "kty": "RSA", "alg": "RS256", "kid": "rs-1",
@@ -161,13 +190,7 @@ impl Keys {
             "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo",
             "d": "nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A"
         });
-        Ok(Self {
-            hs: jwk::signing_key(&hs_jwk)?,
-            hs_jwk,
-            rs: jwk::signing_key(&rs)?,
-            es: jwk::signing_key(&es)?,
-            ed: jwk::signing_key(&ed)?,
-        })
+        [rs, es, ed]
     }
 
     /// The verification key set: the public JWKs and the HMAC secret.
@@ -1052,6 +1075,1587 @@ fn jwt_ecdsa_malleability(keys: &Keys) -> Result<File> {
         source: format!("{KEYS_SOURCE} ES256 signatures are randomised; the generator re-signs until the original has a low s and derives the high-s twin from it."),
         now: Some(NOW),
         shared: jwt_shared(keys, &policy()),
+        cases,
+    })
+}
+
+// ---- integrity ------------------------------------------------------------------------------
+
+const INTEGRITY_SOURCE: &str = "Minted by security/examples/gen_vectors.rs at now = 1750000000 with two test keys: client-a (primary), secret 202122...3f, and client-b, secret 404142...5f (32 bytes each, hex in shared.keys).";
+
+fn integrity_secret(first: u8) -> Vec<u8> {
+    (first..first + 32).collect()
+}
+
+fn hex_string(bytes: &[u8]) -> String {
+    bytes.iter().fold(String::new(), |mut out, b| {
+        use std::fmt::Write as _;
+        let _ = write!(out, "{b:02x}");
+        out
+    })
+}
+
+/// The headers of a request signed by `key_id` at `timestamp`, as a JSON object.
+fn mi_request(
+    key_id: &str,
+    secret: &[u8],
+    timestamp: u64,
+    method: &str,
+    path: &str,
+    message_id: &str,
+    body: &str,
+) -> Result<Map<String, Value>> {
+    let key = integrity::IntegrityKey::new(key_id, secret)?;
+    let signer = integrity::Signer::new(key, FixedClock::new(timestamp));
+    let headers = signer.sign_request(method, path, message_id, body.as_bytes())?;
+    Ok(headers
+        .iter()
+        .map(|(name, value)| (name.to_owned(), Value::from(value)))
+        .collect())
+}
+
+fn request_case(
+    name: &str,
+    note: Option<&str>,
+    method: &str,
+    path: &str,
+    headers: &Map<String, Value>,
+    body: &str,
+    expect: Value,
+) -> Case {
+    let mut inputs = Map::new();
+    inputs.insert(
+        "request".into(),
+        json!({ "method": method, "path": path, "headers": headers, "body": body }),
+    );
+    Case {
+        name: name.into(),
+        note: note.map(str::to_owned),
+        inputs,
+        expect: Some(expect),
+    }
+}
+
+fn altered(headers: &Map<String, Value>, name: &str, value: Option<&str>) -> Map<String, Value> {
+    let mut headers = headers.clone();
+    match value {
+        Some(value) => headers.insert(name.into(), value.into()),
+        None => headers.remove(name),
+    };
+    headers
+}
+
+fn jsonrpc(id: u32) -> String {
+    format!(
+        r#"{{"jsonrpc":"2.0","id":{id},"method":"SendMessage","params":{{"message":{{"role":"ROLE_USER","messageId":"m-{id}","parts":[{{"text":"hello"}}]}}}}}}"#
+    )
+}
+
+fn integrity_requests() -> Result<File> {
+    let (a, b) = (integrity_secret(0x20), integrity_secret(0x40));
+    let sign =
+        |key: &str, secret: &[u8], at: u64, method: &str, path: &str, id: &str, body: &str| {
+            mi_request(key, secret, at, method, path, id, body)
+        };
+    let body = jsonrpc(1);
+    let good = sign("client-a", &a, NOW - 5, "POST", "/a2a", "msg-1", &body)?;
+    let sig = good["X-Message-HMAC"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let tag = unb64(&sig)?;
+    let hmac_name = "X-Message-HMAC";
+    let mut attempt = 0;
+    let url_only = loop {
+        attempt += 1;
+        let headers = sign(
+            "client-a",
+            &a,
+            NOW,
+            "POST",
+            "/a2a",
+            &format!("msg-alphabet-{attempt}"),
+            &body,
+        )?;
+        if headers[hmac_name]
+            .as_str()
+            .unwrap_or_default()
+            .contains(['-', '_'])
+        {
+            break headers;
+        }
+    };
+    let std_alphabet = url_only[hmac_name]
+        .as_str()
+        .unwrap_or_default()
+        .replace('-', "+")
+        .replace('_', "/");
+    let case = |name: &str, note: &str, headers: &Map<String, Value>, expect: Value| {
+        request_case(name, Some(note), "POST", "/a2a", headers, &body, expect)
+    };
+    let mut cases = vec![
+        case(
+            "valid",
+            "Signed by the primary key 5 s ago.",
+            &good,
+            VALID.into(),
+        ),
+        request_case(
+            "valid-get-with-query",
+            Some("A GET with a query and an empty body."),
+            "GET",
+            "/a2a/v1/tasks?state=working&page=2",
+            &sign(
+                "client-a",
+                &a,
+                NOW,
+                "GET",
+                "/a2a/v1/tasks?state=working&page=2",
+                "msg-2",
+                "",
+            )?,
+            "",
+            VALID.into(),
+        ),
+        case(
+            "valid-second-key",
+            "Signed by client-b, named in X-Message-Key-ID (key rotation).",
+            &sign("client-b", &b, NOW, "POST", "/a2a", "msg-3", &body)?,
+            VALID.into(),
+        ),
+        case(
+            "valid-at-max-age",
+            "Timestamp exactly 300 s old: the window includes its ends.",
+            &sign("client-a", &a, NOW - 300, "POST", "/a2a", "msg-4", &body)?,
+            VALID.into(),
+        ),
+        case(
+            "valid-at-max-skew",
+            "Timestamp exactly 60 s ahead.",
+            &sign("client-a", &a, NOW + 60, "POST", "/a2a", "msg-5", &body)?,
+            VALID.into(),
+        ),
+        case(
+            "primary-key-implied",
+            "No X-Message-Key-ID: the primary key (client-a) verifies.",
+            &altered(
+                &sign("client-a", &a, NOW, "POST", "/a2a", "msg-6", &body)?,
+                "X-Message-Key-ID",
+                None,
+            ),
+            VALID.into(),
+        ),
+        case(
+            "second-key-not-named",
+            "Signed by client-b without naming it: checked against the primary key.",
+            &altered(
+                &sign("client-b", &b, NOW, "POST", "/a2a", "msg-7", &body)?,
+                "X-Message-Key-ID",
+                None,
+            ),
+            error("BadSignature"),
+        ),
+        request_case(
+            "tampered-body",
+            Some("The body of another request, headers kept."),
+            "POST",
+            "/a2a",
+            &good,
+            &jsonrpc(2),
+            error("BadSignature"),
+        ),
+        request_case(
+            "tampered-method",
+            Some("Signed as POST, received as PUT."),
+            "PUT",
+            "/a2a",
+            &good,
+            &body,
+            error("BadSignature"),
+        ),
+        request_case(
+            "tampered-path",
+            Some("Signed for /a2a, received for /a2a/admin."),
+            "POST",
+            "/a2a/admin",
+            &good,
+            &body,
+            error("BadSignature"),
+        ),
+        request_case(
+            "query-reordered",
+            Some("The request target is signed as sent: no normalisation of the query."),
+            "GET",
+            "/a2a/v1/tasks?page=2&state=working",
+            &sign(
+                "client-a",
+                &a,
+                NOW,
+                "GET",
+                "/a2a/v1/tasks?state=working&page=2",
+                "msg-8",
+                "",
+            )?,
+            "",
+            error("BadSignature"),
+        ),
+        request_case(
+            "path-percent-decoded",
+            Some("Signed as /a2a/%7Eops, received decoded as /a2a/~ops: no percent-decoding."),
+            "POST",
+            "/a2a/~ops",
+            &sign("client-a", &a, NOW, "POST", "/a2a/%7Eops", "msg-9", &body)?,
+            &body,
+            error("BadSignature"),
+        ),
+        case(
+            "wrong-secret",
+            "Signed under the id client-a with another secret.",
+            &sign("client-a", &b, NOW, "POST", "/a2a", "msg-10", &body)?,
+            error("BadSignature"),
+        ),
+        case(
+            "unknown-key-id",
+            "client-z is not in the key set.",
+            &sign("client-z", &a, NOW, "POST", "/a2a", "msg-11", &body)?,
+            error("UnknownKey"),
+        ),
+        case(
+            "malformed-key-id",
+            "A space is not allowed in a key id.",
+            &altered(&good, "X-Message-Key-ID", Some("client a")),
+            error("MalformedHeader(KeyId)"),
+        ),
+        case(
+            "stale",
+            "301 s old: beyond the 300 s window.",
+            &sign("client-a", &a, NOW - 301, "POST", "/a2a", "msg-12", &body)?,
+            error("StaleTimestamp"),
+        ),
+        case(
+            "future",
+            "61 s ahead: beyond the 60 s skew.",
+            &sign("client-a", &a, NOW + 61, "POST", "/a2a", "msg-13", &body)?,
+            error("FutureTimestamp"),
+        ),
+        case(
+            "timestamp-changed",
+            "The timestamp moved by one second, signature kept.",
+            &altered(&good, "X-Message-Timestamp", Some(&(NOW - 4).to_string())),
+            error("BadSignature"),
+        ),
+        case(
+            "timestamp-leading-zero",
+            "One instant, one spelling: no leading zero.",
+            &altered(&good, "X-Message-Timestamp", Some(&format!("0{}", NOW - 5))),
+            error("MalformedHeader(Timestamp)"),
+        ),
+        case(
+            "timestamp-fractional",
+            "Whole seconds only.",
+            &altered(
+                &good,
+                "X-Message-Timestamp",
+                Some(&format!("{}.0", NOW - 5)),
+            ),
+            error("MalformedHeader(Timestamp)"),
+        ),
+        case(
+            "wrong-algorithm",
+            "v1 defines HMAC-SHA256 only.",
+            &altered(&good, "X-Message-HMAC-Algorithm", Some("HMAC-SHA512")),
+            error("UnsupportedAlgorithm"),
+        ),
+        case(
+            "algorithm-lower-case",
+            "Values are case-sensitive.",
+            &altered(&good, "X-Message-HMAC-Algorithm", Some("hmac-sha256")),
+            error("UnsupportedAlgorithm"),
+        ),
+        case(
+            "missing-algorithm",
+            "",
+            &altered(&good, "X-Message-HMAC-Algorithm", None),
+            error("MissingHeader(Algorithm)"),
+        ),
+        case(
+            "missing-message-id",
+            "",
+            &altered(&good, "X-Message-ID", None),
+            error("MissingHeader(MessageId)"),
+        ),
+        case(
+            "missing-timestamp",
+            "",
+            &altered(&good, "X-Message-Timestamp", None),
+            error("MissingHeader(Timestamp)"),
+        ),
+        case(
+            "missing-hmac",
+            "",
+            &altered(&good, hmac_name, None),
+            error("MissingHeader(Signature)"),
+        ),
+        case(
+            "truncated-mac",
+            "The first 16 bytes of the tag: the header must be the 43 characters of a full tag.",
+            &altered(&good, hmac_name, Some(&b64(&tag[..16]))),
+            error("MalformedHeader(Signature)"),
+        ),
+        case(
+            "padded-mac",
+            "base64url padding is not allowed.",
+            &altered(&good, hmac_name, Some(&format!("{sig}="))),
+            error("MalformedHeader(Signature)"),
+        ),
+        case(
+            "non-canonical-mac",
+            "A non-zero unused bit in the last character: a second spelling of the same tag.",
+            &altered(
+                &good,
+                hmac_name,
+                Some(&with_trailing_bit(&sig).ok_or("no unused bits")?),
+            ),
+            error("MalformedHeader(Signature)"),
+        ),
+        case(
+            "standard-alphabet-mac",
+            "The tag in the standard base64 alphabet.",
+            &altered(&url_only, hmac_name, Some(&std_alphabet)),
+            error("MalformedHeader(Signature)"),
+        ),
+        case(
+            "hex-mac",
+            "The tag in hex.",
+            &altered(&good, hmac_name, Some(&hex_string(&tag))),
+            error("MalformedHeader(Signature)"),
+        ),
+        case(
+            "message-id-with-space",
+            "",
+            &altered(&good, "X-Message-ID", Some("msg 1")),
+            error("MalformedHeader(MessageId)"),
+        ),
+        case(
+            "message-id-repeated",
+            "The header sent twice, joined by the HTTP stack as a list.",
+            &altered(&good, "X-Message-ID", Some("msg-1, msg-1")),
+            error("MalformedHeader(MessageId)"),
+        ),
+        request_case(
+            "invalid-method",
+            None,
+            "PO ST",
+            "/a2a",
+            &good,
+            &body,
+            error("InvalidMethod"),
+        ),
+        request_case(
+            "path-not-origin-form",
+            Some("An absolute URI is not the origin form."),
+            "POST",
+            "https://agent.example/a2a",
+            &good,
+            &body,
+            error("InvalidPath"),
+        ),
+        request_case(
+            "path-with-fragment",
+            None,
+            "POST",
+            "/a2a#x",
+            &good,
+            &body,
+            error("InvalidPath"),
+        ),
+    ];
+    let replayed = sign("client-a", &a, NOW - 1, "POST", "/a2a", "msg-20", &body)?;
+    let forged = altered(&replayed, hmac_name, Some(&b64(&[0u8; 32])));
+    let request = |headers: &Map<String, Value>| json!({ "method": "POST", "path": "/a2a", "headers": headers, "body": body });
+    let steps = |name: &str, note: &str, steps: Vec<(Value, Value)>| {
+        let steps: Vec<Value> = steps
+            .into_iter()
+            .map(|(r, e)| json!({ "request": r, "expect": e }))
+            .collect();
+        let mut inputs = Map::new();
+        inputs.insert("steps".into(), Value::Array(steps));
+        Case {
+            name: name.into(),
+            note: Some(note.into()),
+            inputs,
+            expect: None,
+        }
+    };
+    cases.push(steps(
+        "replayed",
+        "The same request twice within the window.",
+        vec![
+            (request(&replayed), VALID.into()),
+            (request(&replayed), error("Replayed")),
+        ],
+    ));
+    cases.push(steps(
+        "forged-request-does-not-consume-id",
+        "A forged request carrying a message id must not burn it: ids are recorded only after the signature verified.",
+        vec![(request(&forged), error("BadSignature")), (request(&replayed), VALID.into()), (request(&replayed), error("Replayed"))],
+    ));
+    cases.push(steps(
+        "same-message-id-other-key",
+        "Message ids are unique per key.",
+        vec![
+            (
+                request(&sign("client-a", &a, NOW, "POST", "/a2a", "msg-21", &body)?),
+                VALID.into(),
+            ),
+            (
+                request(&sign("client-b", &b, NOW, "POST", "/a2a", "msg-21", &body)?),
+                VALID.into(),
+            ),
+        ],
+    ));
+    let mut shared = Map::new();
+    shared.insert(
+        "keys".into(),
+        json!([
+            { "id": "client-a", "secret": hex_string(&a) },
+            { "id": "client-b", "secret": hex_string(&b) },
+        ]),
+    );
+    Ok(File {
+        description: "Agent-side verification of message-integrity/v1 requests (docs/extensions/message-integrity.md §7): the key set and its primary key, the 300 s window and 60 s skew with their ends, the signature over method, request target (as sent, never normalised), timestamp, message id and raw body, strict header syntax (one spelling per value: no padding, no other alphabet, no truncation, no leading zero), missing headers, and replay of message ids.".into(),
+        source: INTEGRITY_SOURCE.into(),
+        now: Some(NOW),
+        shared,
+        cases,
+    })
+}
+
+fn integrity_responses() -> Result<File> {
+    let (a, b) = (integrity_secret(0x20), integrity_secret(0x40));
+    let body = jsonrpc(1);
+    let answer = r#"{"jsonrpc":"2.0","id":1,"result":{"id":"task-1","contextId":"ctx-1","status":{"state":"TASK_STATE_WORKING"}}}"#;
+    let sent_at = NOW - 2;
+    // The agent verifies the request, then answers it one second later.
+    let clock = Arc::new(FixedClock::new(sent_at));
+    let verifier = integrity::Verifier::new(
+        [
+            integrity::IntegrityKey::new("client-a", &a)?,
+            integrity::IntegrityKey::new("client-b", &b)?,
+        ],
+        ReplayCache::new(16),
+        Arc::clone(&clock),
+        integrity::Window::DEFAULT,
+    )?;
+    let request_headers = mi_request("client-a", &a, sent_at, "POST", "/a2a", "req-1", &body)?;
+    let text = |name: &str| {
+        request_headers[name]
+            .as_str()
+            .unwrap_or_default()
+            .as_bytes()
+            .to_vec()
+    };
+    let (id, ts, mac) = (
+        text("X-Message-ID"),
+        text("X-Message-Timestamp"),
+        text("X-Message-HMAC"),
+    );
+    let received = integrity::IntegrityHeaders {
+        message_id: Some(&id),
+        timestamp: Some(&ts),
+        signature: Some(&mac),
+        algorithm: Some(integrity::ALGORITHM.as_bytes()),
+        key_id: Some(b"client-a"),
+    };
+    let admitted = verifier.verify_request("POST", "/a2a", received, body.as_bytes())?;
+    clock.set(sent_at + 1);
+    let response: Map<String, Value> = verifier
+        .sign_response(&admitted, 200, "resp-1", answer.as_bytes())?
+        .iter()
+        .map(|(name, value)| (name.to_owned(), Value::from(value)))
+        .collect();
+    let sent = json!({ "key_id": "client-a", "method": "POST", "path": "/a2a", "message_id": "req-1", "timestamp": sent_at, "body": body });
+    let case = |name: &str,
+                note: &str,
+                now: u64,
+                sent: &Value,
+                status: u16,
+                headers: &Map<String, Value>,
+                body: &str,
+                expect: Value| {
+        let mut inputs = Map::new();
+        inputs.insert("now".into(), now.into());
+        inputs.insert("sent".into(), sent.clone());
+        inputs.insert(
+            "response".into(),
+            json!({ "status": status, "headers": headers, "body": body }),
+        );
+        Case {
+            name: name.into(),
+            note: Some(note.into()),
+            inputs,
+            expect: Some(expect),
+        }
+    };
+    let read_at = sent_at + 1;
+    let cases = vec![
+        case(
+            "response-valid",
+            "The signed answer to req-1, read one second after sending.",
+            read_at,
+            &sent,
+            200,
+            &response,
+            answer,
+            VALID.into(),
+        ),
+        case(
+            "response-without-key-id",
+            "No X-Message-Key-ID: the request's key.",
+            read_at,
+            &sent,
+            200,
+            &altered(&response, "X-Message-Key-ID", None),
+            answer,
+            VALID.into(),
+        ),
+        case(
+            "response-other-status",
+            "Presented with status 500: the status is signed.",
+            read_at,
+            &sent,
+            500,
+            &response,
+            answer,
+            error("BadSignature"),
+        ),
+        case(
+            "response-tampered-body",
+            "",
+            read_at,
+            &sent,
+            200,
+            &response,
+            &answer.replace("WORKING", "COMPLETED"),
+            error("BadSignature"),
+        ),
+        case(
+            "response-to-another-request",
+            "Read as the answer to req-2: a response is bound to the request it answers.",
+            read_at,
+            &with(sent.clone(), "message_id", json!("req-2")),
+            200,
+            &response,
+            answer,
+            error("BadSignature"),
+        ),
+        case(
+            "response-other-key-id",
+            "A response naming another key than the request's.",
+            read_at,
+            &sent,
+            200,
+            &altered(&response, "X-Message-Key-ID", Some("client-b")),
+            answer,
+            error("UnknownKey"),
+        ),
+        case(
+            "response-stale",
+            "Read 302 s after it was signed.",
+            read_at + 301,
+            &sent,
+            200,
+            &response,
+            answer,
+            error("StaleTimestamp"),
+        ),
+        case(
+            "response-missing-hmac",
+            "",
+            read_at,
+            &sent,
+            200,
+            &altered(&response, "X-Message-HMAC", None),
+            answer,
+            error("MissingHeader(Signature)"),
+        ),
+    ];
+    let mut shared = Map::new();
+    shared.insert(
+        "keys".into(),
+        json!([
+            { "id": "client-a", "secret": hex_string(&a) },
+            { "id": "client-b", "secret": hex_string(&b) },
+        ]),
+    );
+    Ok(File {
+        description: "Client-side verification of signed responses (docs/extensions/message-integrity.md §8): a response is bound to its status, its body and the message id of the request it answers, under the request's key, within the window. The agent signed it with Verifier::sign_response after verifying the request.".into(),
+        source: INTEGRITY_SOURCE.into(),
+        now: Some(NOW),
+        shared,
+        cases,
+    })
+}
+
+// ---- webhook --------------------------------------------------------------------------------
+
+fn whsec(first: u8) -> String {
+    let bytes: Vec<u8> = (first..first + 32).collect();
+    format!("whsec_{}", STANDARD.encode(bytes))
+}
+
+fn delivery(headers: &Map<String, Value>, body: &str) -> Value {
+    json!({ "headers": headers, "body": body })
+}
+
+fn delivery_case(
+    name: &str,
+    note: &str,
+    headers: &Map<String, Value>,
+    body: &str,
+    expect: Value,
+) -> Case {
+    let mut inputs = Map::new();
+    inputs.insert("delivery".into(), delivery(headers, body));
+    Case {
+        name: name.into(),
+        note: (!note.is_empty()).then(|| note.to_owned()),
+        inputs,
+        expect: Some(expect),
+    }
+}
+
+fn webhook_deliveries() -> Result<File> {
+    let (current, old, other) = (whsec(0x60), whsec(0x80), whsec(0xa0));
+    let secret = |text: &str| webhook::WebhookSecret::parse(text);
+    let sign = |secrets: &[&str], id: &str, at: u64, body: &str| -> Result<Map<String, Value>> {
+        let mut signer = webhook::WebhookSigner::new(secret(secrets[0])?);
+        for s in &secrets[1..] {
+            signer = signer.with_secret(secret(s)?);
+        }
+        Ok(signer
+            .sign(id, at, body.as_bytes())?
+            .iter()
+            .map(|(name, value)| (name.to_owned(), Value::from(value)))
+            .collect())
+    };
+    let body = r#"{"statusUpdate":{"taskId":"task-1","contextId":"ctx-1","status":{"state":"TASK_STATE_COMPLETED"}}}"#;
+    let good = sign(&[&current], "evt-1", NOW - 5, body)?;
+    let sig = good["webhook-signature"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let value = sig.trim_start_matches("v1,").to_owned();
+    let tag = STANDARD.decode(&value)?;
+    let sig_name = "webhook-signature";
+    let mut attempt = 0;
+    let with_plus = loop {
+        attempt += 1;
+        let headers = sign(&[&current], &format!("evt-alphabet-{attempt}"), NOW, body)?;
+        if headers[sig_name].as_str().unwrap_or_default()[3..].contains(['+', '/']) {
+            break headers;
+        }
+    };
+    let url_alphabet = with_plus[sig_name]
+        .as_str()
+        .unwrap_or_default()
+        .replace('+', "-")
+        .replace('/', "_");
+    let standard_trailing = {
+        // A 32-byte value ends in one `=` and its last data character has two unused bits.
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let data = value.trim_end_matches('=');
+        let last = *data.as_bytes().last().ok_or("empty")?;
+        let index = ALPHABET
+            .iter()
+            .position(|&c| c == last)
+            .ok_or("not base64")?;
+        format!(
+            "v1,{}{}=",
+            &data[..data.len() - 1],
+            char::from(ALPHABET[index ^ 1])
+        )
+    };
+    let sha512 = {
+        use sha2::{Digest as _, Sha512};
+        STANDARD.encode(Sha512::digest(body.as_bytes()))
+    };
+    let mut cases = vec![
+        delivery_case(
+            "valid",
+            "Signed with the current secret 5 s ago.",
+            &good,
+            body,
+            VALID.into(),
+        ),
+        delivery_case(
+            "valid-at-tolerance",
+            "Exactly 300 s old: the tolerance includes its end.",
+            &sign(&[&current], "evt-2", NOW - 300, body)?,
+            body,
+            VALID.into(),
+        ),
+        delivery_case(
+            "valid-ahead-within-tolerance",
+            "300 s ahead.",
+            &sign(&[&current], "evt-3", NOW + 300, body)?,
+            body,
+            VALID.into(),
+        ),
+        delivery_case(
+            "valid-signed-with-old-secret",
+            "Secret rotation: the receiver holds both secrets.",
+            &sign(&[&old], "evt-4", NOW, body)?,
+            body,
+            VALID.into(),
+        ),
+        delivery_case(
+            "valid-two-entries",
+            "The sender signs with both secrets during a rotation: one entry each.",
+            &sign(&[&other, &current], "evt-5", NOW, body)?,
+            body,
+            VALID.into(),
+        ),
+        delivery_case(
+            "valid-header-names-capitalised",
+            "Field names are case-insensitive.",
+            &good
+                .iter()
+                .map(|(k, v)| (k.replace("webhook", "Webhook"), v.clone()))
+                .collect(),
+            body,
+            VALID.into(),
+        ),
+        delivery_case(
+            "tampered-body",
+            "One character of the body changed.",
+            &good,
+            &body.replace("COMPLETED", "FAILED"),
+            error("NoMatchingSignature"),
+        ),
+        delivery_case(
+            "body-reserialized",
+            "The same JSON with spaces: the signature covers raw bytes.",
+            &good,
+            &body.replace(':', ": "),
+            error("NoMatchingSignature"),
+        ),
+        delivery_case(
+            "wrong-secret",
+            "Signed with a secret the receiver does not hold.",
+            &sign(&[&other], "evt-6", NOW, body)?,
+            body,
+            error("NoMatchingSignature"),
+        ),
+        delivery_case(
+            "id-changed",
+            "Another webhook-id, signature kept.",
+            &altered(&good, "webhook-id", Some("evt-1b")),
+            body,
+            error("NoMatchingSignature"),
+        ),
+        delivery_case(
+            "timestamp-changed",
+            "The timestamp moved by one second, signature kept.",
+            &altered(&good, "webhook-timestamp", Some(&(NOW - 4).to_string())),
+            body,
+            error("NoMatchingSignature"),
+        ),
+        delivery_case(
+            "stale",
+            "301 s old.",
+            &sign(&[&current], "evt-7", NOW - 301, body)?,
+            body,
+            error("StaleTimestamp"),
+        ),
+        delivery_case(
+            "future",
+            "301 s ahead.",
+            &sign(&[&current], "evt-8", NOW + 301, body)?,
+            body,
+            error("FutureTimestamp"),
+        ),
+        delivery_case(
+            "timestamp-leading-zero",
+            "",
+            &altered(&good, "webhook-timestamp", Some(&format!("0{}", NOW - 5))),
+            body,
+            error("MalformedHeader(Timestamp)"),
+        ),
+        delivery_case(
+            "timestamp-in-milliseconds",
+            "Milliseconds read as seconds are far in the future.",
+            &altered(&good, "webhook-timestamp", Some(&format!("{}000", NOW - 5))),
+            body,
+            error("FutureTimestamp"),
+        ),
+        delivery_case(
+            "missing-id",
+            "",
+            &altered(&good, "webhook-id", None),
+            body,
+            error("MissingHeader(Id)"),
+        ),
+        delivery_case(
+            "missing-timestamp",
+            "",
+            &altered(&good, "webhook-timestamp", None),
+            body,
+            error("MissingHeader(Timestamp)"),
+        ),
+        delivery_case(
+            "missing-signature",
+            "",
+            &altered(&good, sig_name, None),
+            body,
+            error("MissingHeader(Signature)"),
+        ),
+        delivery_case(
+            "id-with-dot",
+            "A \".\" in the id would let a body prefix move into the id with the same signed bytes: refused.",
+            &altered(&good, "webhook-id", Some("evt.1")),
+            body,
+            error("MalformedHeader(Id)"),
+        ),
+        delivery_case(
+            "truncated-signature",
+            "The first 16 bytes of the tag.",
+            &altered(
+                &good,
+                sig_name,
+                Some(&format!("v1,{}", STANDARD.encode(&tag[..16]))),
+            ),
+            body,
+            error("MalformedHeader(Signature)"),
+        ),
+        delivery_case(
+            "unpadded-signature",
+            "The v1 value is padded standard base64.",
+            &altered(&good, sig_name, Some(sig.trim_end_matches('='))),
+            body,
+            error("MalformedHeader(Signature)"),
+        ),
+        delivery_case(
+            "url-safe-alphabet-signature",
+            "The v1 value in the base64url alphabet.",
+            &altered(&with_plus, sig_name, Some(&url_alphabet)),
+            body,
+            error("MalformedHeader(Signature)"),
+        ),
+        delivery_case(
+            "non-canonical-signature",
+            "A non-zero unused bit before the padding.",
+            &altered(&good, sig_name, Some(&standard_trailing)),
+            body,
+            error("MalformedHeader(Signature)"),
+        ),
+        delivery_case(
+            "sha512-sized-signature",
+            "A 64-byte value is not an HMAC-SHA256 tag.",
+            &altered(&good, sig_name, Some(&format!("v1,{sha512}"))),
+            body,
+            error("MalformedHeader(Signature)"),
+        ),
+        delivery_case(
+            "two-spaces-between-entries",
+            "",
+            &altered(&good, sig_name, Some(&format!("{sig}  {sig}"))),
+            body,
+            error("MalformedHeader(Signature)"),
+        ),
+        delivery_case(
+            "only-other-versions",
+            "Only a v1a (Ed25519) entry: nothing this verifier checks.",
+            &altered(
+                &good,
+                sig_name,
+                Some(&format!("v1a,{}", STANDARD.encode([7u8; 64]))),
+            ),
+            body,
+            error("NoSupportedSignature"),
+        ),
+        delivery_case(
+            "signature-without-version",
+            "",
+            &altered(&good, sig_name, Some(&value)),
+            body,
+            error("MalformedHeader(Signature)"),
+        ),
+    ];
+    let replay = sign(&[&current], "evt-20", NOW - 10, body)?;
+    let retry = sign(&[&current], "evt-20", NOW, body)?;
+    let forged = altered(
+        &replay,
+        sig_name,
+        Some(&format!("v1,{}", STANDARD.encode([0u8; 32]))),
+    );
+    let steps = |name: &str, note: &str, steps: Vec<(&Map<String, Value>, Value)>| {
+        let steps: Vec<Value> = steps
+            .into_iter()
+            .map(|(h, e)| json!({ "delivery": delivery(h, body), "expect": e }))
+            .collect();
+        let mut inputs = Map::new();
+        inputs.insert("steps".into(), Value::Array(steps));
+        Case {
+            name: name.into(),
+            note: Some(note.into()),
+            inputs,
+            expect: None,
+        }
+    };
+    cases.push(steps(
+        "replayed",
+        "The same delivery twice.",
+        vec![(&replay, VALID.into()), (&replay, error("Replayed"))],
+    ));
+    cases.push(steps(
+        "retry-with-same-id",
+        "A sender's retry keeps the webhook-id with a fresh timestamp: within the tolerance it is reported as Replayed (the receiver answers 2xx: already handled).",
+        vec![(&replay, VALID.into()), (&retry, error("Replayed"))],
+    ));
+    cases.push(steps(
+        "forged-delivery-does-not-consume-id",
+        "Ids are recorded only after the signature verified.",
+        vec![
+            (&forged, error("NoMatchingSignature")),
+            (&replay, VALID.into()),
+        ],
+    ));
+    let mut shared = Map::new();
+    shared.insert("secrets".into(), json!([current, old]));
+    Ok(File {
+        description: "Standard Webhooks signature verification (webhook-id, webhook-timestamp, webhook-signature: v1 HMAC-SHA256 over id.timestamp.body) with the default 300 s tolerance both ways: secret rotation, raw-body signing, strict header syntax (padded standard base64 of exactly 32 bytes, no other spelling), ids without \".\", unknown versions ignored, and replayed ids.".into(),
+        source: "Minted by security/examples/gen_vectors.rs at now = 1750000000 with test secrets of 32 bytes 60 61 ... 7f (current) and 80 81 ... 9f (old), both held by the receiver, and a + 0x40 ... (unknown to it).".into(),
+        now: Some(NOW),
+        shared,
+        cases,
+    })
+}
+
+fn webhook_jwt_deliveries(keys: &Keys) -> Result<File> {
+    const URL: &str = "https://client.example/webhooks/a2a";
+    const AGENT: &str = "https://agent.example";
+    let clock: Arc<dyn a2a_security::Clock> = Arc::new(FixedClock::new(NOW - 5));
+    let signer = |key: &SigningKey| -> Result<webhook::JwtDeliverySigner> {
+        Ok(webhook::JwtDeliverySigner::new(
+            jwk::signing_key(&key_jwk(key)?)?,
+            AGENT,
+            300,
+            Arc::clone(&clock),
+        ))
+    };
+    let es = signer(&keys.es)?;
+    let body = r#"{"statusUpdate":{"taskId":"task-1","status":{"state":"TASK_STATE_COMPLETED"}}}"#;
+    let token = es.sign(URL, "dlv-1", Some("task-1"), body.as_bytes())?;
+    let case = |name: &str, note: &str, header: Value, body: &str, expect: Value| {
+        let mut inputs = Map::new();
+        inputs.insert("bearer".into(), header);
+        inputs.insert("body".into(), body.into());
+        Case {
+            name: name.into(),
+            note: (!note.is_empty()).then(|| note.to_owned()),
+            inputs,
+            expect: Some(expect),
+        }
+    };
+    let no_hash = jwt::mint(
+        &keys.es,
+        &json!({"iss": AGENT, "aud": URL, "iat": NOW - 5, "exp": NOW + 295, "jti": "dlv-2"}),
+    )?;
+    let other_url = es.sign("https://evil.example/hook", "dlv-3", None, body.as_bytes())?;
+    let old_clock: Arc<dyn a2a_security::Clock> = Arc::new(FixedClock::new(NOW - 400));
+    let old = webhook::JwtDeliverySigner::new(
+        jwk::signing_key(&key_jwk(&keys.es)?)?,
+        AGENT,
+        3600,
+        old_clock,
+    )
+    .sign(URL, "dlv-4", None, body.as_bytes())?;
+    let rs = signer(&keys.rs)?.sign(URL, "dlv-5", None, body.as_bytes())?;
+    let cases = vec![
+        case(
+            "valid-es256",
+            "Signed with the agent's ES256 key.",
+            format!("Bearer {token}").into(),
+            body,
+            VALID.into(),
+        ),
+        case(
+            "valid-rs256",
+            "",
+            format!("Bearer {rs}").into(),
+            body,
+            VALID.into(),
+        ),
+        case(
+            "valid-scheme-lower-case",
+            "Auth schemes are case-insensitive (RFC 9110 §11.1).",
+            format!("bearer {token}").into(),
+            body,
+            VALID.into(),
+        ),
+        case(
+            "body-changed",
+            "The token binds the SHA-256 of the exact body.",
+            format!("Bearer {token}").into(),
+            &body.replace("COMPLETED", "FAILED"),
+            error("BodyHashMismatch"),
+        ),
+        case(
+            "no-body-hash-claim",
+            "A valid token of the agent without body_sha256.",
+            format!("Bearer {no_hash}").into(),
+            body,
+            error("MissingBodyHash"),
+        ),
+        case(
+            "token-for-another-webhook",
+            "aud is another URL.",
+            format!("Bearer {other_url}").into(),
+            body,
+            error("Token/WrongAudience"),
+        ),
+        case(
+            "token-too-old",
+            "iat 400 s ago, beyond the 300 s tolerance, though exp is later.",
+            format!("Bearer {old}").into(),
+            body,
+            error("Token/TooOld"),
+        ),
+        case(
+            "unsigned-token",
+            "",
+            format!(
+                "Bearer {}",
+                jwt::danger::mint_unsigned(&json!({"iss": AGENT, "aud": URL}))
+            )
+            .into(),
+            body,
+            error("Token/Unsigned"),
+        ),
+        case(
+            "basic-scheme",
+            "",
+            format!("Basic {token}").into(),
+            body,
+            error("WrongScheme"),
+        ),
+        case(
+            "scheme-only",
+            "",
+            "Bearer".into(),
+            body,
+            error("MalformedAuthorization"),
+        ),
+        case(
+            "missing-authorization",
+            "",
+            Value::Null,
+            body,
+            error("MissingAuthorization"),
+        ),
+    ];
+    let mut shared = Map::new();
+    shared.insert(
+        "jwt".into(),
+        json!({ "keys": keys.jwks(), "issuer": AGENT, "webhook_url": URL }),
+    );
+    Ok(File {
+        description: "JWT-signed push-notification deliveries (Authorization: Bearer <jwt>, the A2A push-notification JWT + JWKS flow): the token is validated strictly (issuer, audience = the webhook URL, iat within 300 s, exp, jti) and its body_sha256 claim must match the exact body received.".into(),
+        source: format!("{KEYS_SOURCE} Tokens minted with webhook::JwtDeliverySigner (and jwt::mint for the token without body_sha256)."),
+        now: Some(NOW),
+        shared,
+        cases,
+    })
+}
+
+/// The private JWK a test key was loaded from (signing keys cannot be cloned).
+fn key_jwk(key: &SigningKey) -> Result<Value> {
+    let public = key.public_jwk().ok_or("no public form")?;
+    let kid = public["kid"].as_str().unwrap_or_default();
+    Keys::private_jwks()
+        .into_iter()
+        .find(|k| k["kid"] == kid)
+        .ok_or_else(|| format!("no private jwk for {kid}").into())
+}
+
+// ---- card -----------------------------------------------------------------------------------
+
+/// An A2A 1.0 agent card holding default-valued fields that the §8.4.1 payload drops
+/// (`tenant: ""`, `examples: []`, empty `description` and `list`), unsigned.
+fn agent_card() -> Value {
+    json!({
+        "name": "Recipe Agent",
+        "description": "Finds recipes and plans meals.",
+        "supportedInterfaces": [
+            {"url": "https://agent.example/a2a", "protocolBinding": "JSONRPC", "protocolVersion": "1.0", "tenant": ""}
+        ],
+        "provider": {"organization": "Example Org", "url": "https://example.org"},
+        "version": "1.2.0",
+        "capabilities": {"streaming": true, "pushNotifications": false},
+        "securitySchemes": {
+            "bearer": {"httpAuthSecurityScheme": {"scheme": "Bearer", "bearerFormat": "JWT", "description": ""}}
+        },
+        "securityRequirements": [{"schemes": {"bearer": {"list": []}}}],
+        "defaultInputModes": ["text/plain"],
+        "defaultOutputModes": ["text/plain", "application/json"],
+        "skills": [
+            {"id": "find-recipe", "name": "Find recipe", "description": "Finds a recipe for a dish.", "tags": ["cooking"], "examples": []}
+        ]
+    })
+}
+
+/// A signature entry over `card` with exactly this protected header.
+fn card_entry(
+    card_value: &Value,
+    key: &SigningKey,
+    protected: &str,
+    canonicalization: card::Canonicalization,
+) -> Result<Value> {
+    let payload = card::signing_payload(card_value, canonicalization)?;
+    let protected = b64(protected.as_bytes());
+    let input = format!("{protected}.{}", b64(&payload));
+    Ok(json!({ "protected": protected, "signature": b64(&key.sign(input.as_bytes())?) }))
+}
+
+fn with_signatures(card_value: &Value, signatures: Vec<Value>) -> Value {
+    with(card_value.clone(), "signatures", Value::Array(signatures))
+}
+
+fn card_case(
+    name: &str,
+    note: &str,
+    card_value: &Value,
+    expect: Value,
+    verified_kid: Option<&str>,
+) -> Case {
+    let mut inputs = Map::new();
+    inputs.insert("card".into(), card_value.clone());
+    if let Some(kid) = verified_kid {
+        inputs.insert("verified_kid".into(), kid.into());
+    }
+    Case {
+        name: name.into(),
+        note: (!note.is_empty()).then(|| note.to_owned()),
+        inputs,
+        expect: Some(expect),
+    }
+}
+
+fn card_text_case(name: &str, note: &str, text: &str, expect: Value) -> Case {
+    let mut inputs = Map::new();
+    inputs.insert("card_text".into(), text.into());
+    Case {
+        name: name.into(),
+        note: Some(note.into()),
+        inputs,
+        expect: Some(expect),
+    }
+}
+
+fn signed_card(key: &SigningKey, jku: Option<&str>) -> Result<Value> {
+    let mut signed = agent_card();
+    card::sign(&mut signed, key, jku)?;
+    Ok(signed)
+}
+
+fn card_signatures(keys: &Keys) -> Result<File> {
+    use card::Canonicalization::{AsServed, ProtoPresence};
+    let base = agent_card();
+    let es = signed_card(&keys.es, None)?;
+    let entry = es["signatures"][0].clone();
+    let protected = entry["protected"].as_str().unwrap_or_default().to_owned();
+    let signature = entry["signature"].as_str().unwrap_or_default().to_owned();
+    let sig_bytes = unb64(&signature)?;
+    let attacker = SigningKey::generate(Algorithm::ES256)?;
+    let raw = |key: &SigningKey, header: &str| card_entry(&base, key, header, ProtoPresence);
+    let changed = |pointer: &str, value: Value| -> Value {
+        let mut card_value = es.clone();
+        if let Some(slot) = card_value.pointer_mut(pointer) {
+            *slot = value;
+        }
+        card_value
+    };
+    let mut flipped = sig_bytes.clone();
+    flipped[0] ^= 1;
+    let entry_with = |protected: &str, signature: &str| json!({ "protected": protected, "signature": signature });
+    // The served text of the ES256 card, members reordered and indented: the same JSON value.
+    let reordered = {
+        let object = es.as_object().cloned().unwrap_or_default();
+        let mut members: Vec<(String, Value)> = object.into_iter().collect();
+        members.reverse();
+        let body: Vec<String> = members
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "  {}: {}",
+                    Value::from(k.as_str()),
+                    serde_json::to_string_pretty(v)
+                        .unwrap_or_default()
+                        .replace('\n', "\n  ")
+                )
+            })
+            .collect();
+        format!("{{\n{}\n}}\n", body.join(",\n"))
+    };
+    let duplicated = {
+        let text = serde_json::to_string(&es)?;
+        text.replacen(
+            r#""name":"Recipe Agent""#,
+            r#""name":"Recipe Agent","name":"Evil Agent""#,
+            1,
+        )
+    };
+    let mut extended = es.clone();
+    extended["capabilities"]["extensions"] = json!([]);
+    let mut without_tenant = es.clone();
+    if let Some(interface) = without_tenant["supportedInterfaces"][0].as_object_mut() {
+        interface.remove("tenant");
+    }
+    let cases = vec![
+        card_case(
+            "signed-es256",
+            "Signed with card::sign (ES256).",
+            &es,
+            VALID.into(),
+            Some("es-1"),
+        ),
+        card_case(
+            "signed-rs256",
+            "",
+            &signed_card(&keys.rs, None)?,
+            VALID.into(),
+            Some("rs-1"),
+        ),
+        card_case(
+            "signed-eddsa",
+            "",
+            &signed_card(&keys.ed, None)?,
+            VALID.into(),
+            Some("ed-1"),
+        ),
+        card_case(
+            "signed-with-jku",
+            "A jku in the protected header is informational: keys come from the configured set.",
+            &signed_card(
+                &keys.es,
+                Some("https://agent.example/.well-known/jwks.json"),
+            )?,
+            VALID.into(),
+            Some("es-1"),
+        ),
+        card_case(
+            "key-rotation",
+            "Two signatures: an old key no longer in the set, then the current one. One verified signature suffices (A2A 1.0 §8.4.3).",
+            &with_signatures(
+                &base,
+                vec![
+                    raw(&attacker, r#"{"alg":"ES256","kid":"old-1","typ":"JOSE"}"#)?,
+                    entry.clone(),
+                ],
+            ),
+            VALID.into(),
+            Some("es-1"),
+        ),
+        card_case(
+            "default-field-added-after-signing",
+            "capabilities.extensions: [] added: default-valued, so not part of the §8.4.1 payload.",
+            &extended,
+            VALID.into(),
+            Some("es-1"),
+        ),
+        card_case(
+            "default-field-removed-after-signing",
+            "tenant: \"\" removed: it was not part of the payload either.",
+            &without_tenant,
+            VALID.into(),
+            Some("es-1"),
+        ),
+        card_case("no-signatures", "", &base, error("NoSignature"), None),
+        card_case(
+            "empty-signatures",
+            "",
+            &with_signatures(&base, vec![]),
+            error("NoSignature"),
+            None,
+        ),
+        card_case(
+            "unknown-key",
+            "Signed by a key whose kid is not in the set.",
+            &with_signatures(
+                &base,
+                vec![raw(
+                    &attacker,
+                    r#"{"alg":"ES256","kid":"old-1","typ":"JOSE"}"#,
+                )?],
+            ),
+            error("UnknownKey"),
+            None,
+        ),
+        card_case(
+            "other-key-same-kid",
+            "Signed by an attacker's key under the real key's kid.",
+            &with_signatures(
+                &base,
+                vec![raw(
+                    &attacker,
+                    r#"{"alg":"ES256","kid":"es-1","typ":"JOSE"}"#,
+                )?],
+            ),
+            error("BadSignature"),
+            None,
+        ),
+        card_case(
+            "bad-signature",
+            "The first bit of the signature flipped.",
+            &with_signatures(&base, vec![entry_with(&protected, &b64(&flipped))]),
+            error("BadSignature"),
+            None,
+        ),
+        card_case(
+            "truncated-signature",
+            "63 of 64 bytes.",
+            &with_signatures(&base, vec![entry_with(&protected, &b64(&sig_bytes[..63]))]),
+            error("BadSignature"),
+            None,
+        ),
+        card_case(
+            "card-changed-after-signing",
+            "The description changed.",
+            &changed("/description", json!("Finds recipes and books tables.")),
+            error("BadSignature"),
+            None,
+        ),
+        card_case(
+            "interface-url-changed-after-signing",
+            "The endpoint moved to another host.",
+            &changed(
+                "/supportedInterfaces/0/url",
+                json!("https://evil.example/a2a"),
+            ),
+            error("BadSignature"),
+            None,
+        ),
+        card_case(
+            "skill-added-after-signing",
+            "",
+            &changed(
+                "/skills",
+                json!([base["skills"][0].clone(), {"id": "pay", "name": "Pay", "description": "Pays.", "tags": ["payments"]}]),
+            ),
+            error("BadSignature"),
+            None,
+        ),
+        card_case(
+            "signed-over-card-as-served",
+            "The signer skipped the §8.4.1 field-presence step: the signature verifies over the card as served (defaults kept) but not over the spec's payload.",
+            &with_signatures(
+                &base,
+                vec![card_entry(
+                    &base,
+                    &keys.es,
+                    r#"{"alg":"ES256","kid":"es-1","typ":"JOSE"}"#,
+                    AsServed,
+                )?],
+            ),
+            error("CanonicalizationMismatch"),
+            None,
+        ),
+        card_case(
+            "header-missing-alg",
+            "",
+            &with_signatures(
+                &base,
+                vec![raw(&keys.es, r#"{"kid":"es-1","typ":"JOSE"}"#)?],
+            ),
+            error("MissingAlg"),
+            None,
+        ),
+        card_case(
+            "header-missing-kid",
+            "",
+            &with_signatures(
+                &base,
+                vec![raw(&keys.es, r#"{"alg":"ES256","typ":"JOSE"}"#)?],
+            ),
+            error("MissingKid"),
+            None,
+        ),
+        card_case(
+            "header-alg-none",
+            "",
+            &with_signatures(
+                &base,
+                vec![json!({"protected": b64(br#"{"alg":"none","kid":"es-1"}"#), "signature": ""})],
+            ),
+            error("UnsupportedAlgorithm"),
+            None,
+        ),
+        card_case(
+            "header-crit",
+            "",
+            &with_signatures(
+                &base,
+                vec![raw(
+                    &keys.es,
+                    r#"{"alg":"ES256","kid":"es-1","crit":["exp"],"exp":1}"#,
+                )?],
+            ),
+            error("UnsupportedCritical"),
+            None,
+        ),
+        card_case(
+            "header-b64-false",
+            "",
+            &with_signatures(
+                &base,
+                vec![raw(
+                    &keys.es,
+                    r#"{"alg":"ES256","kid":"es-1","b64":false}"#,
+                )?],
+            ),
+            error("UnsupportedCritical"),
+            None,
+        ),
+        card_case(
+            "header-duplicate-member",
+            "",
+            &with_signatures(
+                &base,
+                vec![raw(
+                    &keys.es,
+                    r#"{"alg":"ES256","kid":"es-1","kid":"es-1"}"#,
+                )?],
+            ),
+            error("MalformedHeader"),
+            None,
+        ),
+        card_case(
+            "algorithm-mismatch",
+            "A genuine ES256 signature under the RS256 key's kid.",
+            &with_signatures(
+                &base,
+                vec![raw(
+                    &keys.es,
+                    r#"{"alg":"ES256","kid":"rs-1","typ":"JOSE"}"#,
+                )?],
+            ),
+            error("AlgorithmMismatch"),
+            None,
+        ),
+        card_case(
+            "padded-protected",
+            "",
+            &with_signatures(
+                &base,
+                vec![entry_with(&format!("{protected}="), &signature)],
+            ),
+            error("MalformedHeader"),
+            None,
+        ),
+        card_case(
+            "padded-signature",
+            "",
+            &with_signatures(
+                &base,
+                vec![entry_with(&protected, &format!("{signature}="))],
+            ),
+            error("MalformedHeader"),
+            None,
+        ),
+        card_case(
+            "non-canonical-signature",
+            "A non-zero unused bit in the signature's last character.",
+            &with_signatures(
+                &base,
+                vec![entry_with(
+                    &protected,
+                    &with_trailing_bit(&signature).ok_or("no unused bits")?,
+                )],
+            ),
+            error("MalformedHeader"),
+            None,
+        ),
+        card_case(
+            "entry-without-signature",
+            "",
+            &with_signatures(&base, vec![json!({"protected": protected})]),
+            error("MalformedEntry"),
+            None,
+        ),
+        card_text_case(
+            "served-reordered-and-indented",
+            "The ES256 card as served text, members in another order and indented: RFC 8785 makes it the same payload.",
+            &reordered,
+            VALID.into(),
+        ),
+        card_text_case(
+            "served-with-duplicate-member",
+            "\"name\" twice: refused before verification, whatever the signature.",
+            &duplicated,
+            error("Canonicalization"),
+        ),
+        card_text_case("served-not-an-object", "", "[]", error("NotAnObject")),
+    ];
+    Ok(File {
+        description: "Agent-card signatures (A2A 1.0 §8.4): a detached JWS over the RFC 8785 form of the card without `signatures`, reduced by the §8.4.1 field-presence rules. Positive cases for each algorithm, jku, key rotation and default-valued fields changed after signing (not part of the payload); negative cases for no signature, unknown key, bad signature, the protected header missing alg or kid, alg none, crit, algorithm mismatch, non-canonical base64url, the card changed after signing, a signer that skipped the field-presence step, and served text that is not strict JSON.".into(),
+        source: format!("{KEYS_SOURCE} Signed with card::sign, or by hand with card::signing_payload where the protected header is the point. The attacker key is random, generated on each run; ES256 signatures differ on every run."),
+        now: None,
+        shared: card_shared(keys, None),
+        cases,
+    })
+}
+
+fn card_shared(keys: &Keys, canonicalization: Option<&str>) -> Map<String, Value> {
+    let mut shared = Map::new();
+    let public: Vec<Value> = [&keys.rs, &keys.es, &keys.ed]
+        .iter()
+        .filter_map(|k| k.public_jwk())
+        .collect();
+    shared.insert("keys".into(), json!({ "keys": public }));
+    if let Some(c) = canonicalization {
+        shared.insert("canonicalization".into(), c.into());
+    }
+    shared
+}
+
+fn card_as_served(keys: &Keys) -> Result<File> {
+    use card::Canonicalization::AsServed;
+    let base = agent_card();
+    let header = r#"{"alg":"ES256","kid":"es-1","typ":"JOSE"}"#;
+    let served = with_signatures(&base, vec![card_entry(&base, &keys.es, header, AsServed)?]);
+    let mut changed = served.clone();
+    changed["supportedInterfaces"][0]
+        .as_object_mut()
+        .map(|i| i.remove("tenant"));
+    let cases = vec![
+        card_case(
+            "as-served-valid",
+            "An A2A 0.3-style signature over the card exactly as served (defaults kept).",
+            &served,
+            VALID.into(),
+            Some("es-1"),
+        ),
+        card_case(
+            "as-served-default-field-removed-after-signing",
+            "As served, even a default-valued field is part of the payload.",
+            &changed,
+            error("BadSignature"),
+            None,
+        ),
+        card_case(
+            "as-served-check-of-a-field-presence-signature",
+            "A 1.0 signature (defaults dropped) checked as served: the payloads differ.",
+            &signed_card(&keys.es, None)?,
+            error("BadSignature"),
+            None,
+        ),
+    ];
+    Ok(File {
+        description: "Agent-card signatures with Canonicalization::AsServed (A2A 0.3, before the §8.4.1 field-presence rules): the payload is the RFC 8785 form of the card as served, minus `signatures`.".into(),
+        source: format!("{KEYS_SOURCE} ES256 signatures differ on every run."),
+        now: None,
+        shared: card_shared(keys, Some("as-served")),
         cases,
     })
 }

@@ -54,13 +54,13 @@ struct Inputs {
     reproduce: bool,
     #[serde(default)]
     steps: Vec<Step>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "member")]
     authorization: Option<Received>,
     #[serde(default)]
     scheme: Option<String>,
     #[serde(default)]
     credentials: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "member")]
     bearer: Option<Received>,
     #[serde(default)]
     body: Option<String>,
@@ -72,6 +72,11 @@ struct Inputs {
 enum Received {
     Present(String),
     Absent(()),
+}
+
+/// A member that is there, even as `null` (which `Option` alone would read as absent).
+fn member<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Received>, D::Error> {
+    Received::deserialize(d).map(Some)
 }
 
 impl Received {
