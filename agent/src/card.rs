@@ -3,14 +3,17 @@
 //! card (`url`, `preferredTransport`, `protocolVersion`), served with `Cache-Control` and a
 //! strong `ETag` (304 on a matching `If-None-Match`, A2A 1.0 §8.6).
 //!
-//! Signing (A2A 1.0 §8.4, with `a2a_security::card::sign`) comes with the security pass: that
-//! module is not on `main` yet.
+//! The card is signed (A2A 1.0 §8.4) with `a2a_security::card::sign`: a detached JWS over the
+//! RFC 8785 form of the card without `signatures`, protected header `{alg, typ: "JOSE", kid,
+//! jku}`; the public key is served as a JWKS at [`JWKS_PATH`], the URL the `jku` names.
 
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
+
+use a2a_security::jws::{Algorithm, SigningKey};
 
 use crate::config::{ExtendedCard, Settings};
 use crate::defects::Defect;
@@ -19,6 +22,8 @@ use crate::defects::Defect;
 pub const JSONRPC_PATH: &str = "/jsonrpc";
 /// Path of the public agent card.
 pub const CARD_PATH: &str = "/.well-known/agent-card.json";
+/// Path of the JWKS holding the card-signing key.
+pub const JWKS_PATH: &str = "/.well-known/jwks.json";
 
 /// A card rendered once, with its validator.
 #[derive(Debug, Clone)]
@@ -79,11 +84,56 @@ impl RenderedCard {
     }
 }
 
-/// The public and (when configured) extended cards.
+/// The public and (when configured) extended cards, and the JWKS of the signing key.
 #[derive(Debug, Clone)]
 pub struct Cards {
     pub public: RenderedCard,
     pub extended: Option<RenderedCard>,
+    pub jwks: Option<RenderedCard>,
+}
+
+/// Why the cards could not be made.
+#[derive(Debug)]
+pub enum CardSetupError {
+    Key(String),
+    Sign(a2a_security::card::CardError),
+}
+
+impl std::fmt::Display for CardSetupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Key(e) => write!(f, "card signing key: {e}"),
+            Self::Sign(e) => write!(f, "cannot sign the agent card: {e:?}"),
+        }
+    }
+}
+
+impl std::error::Error for CardSetupError {}
+
+fn signing_key(settings: &Settings) -> Result<Option<SigningKey>, CardSetupError> {
+    let card = &settings.config.card;
+    if !card.sign {
+        return Ok(None);
+    }
+    let key = match &card.signing_key_file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| CardSetupError::Key(format!("cannot read {path}: {e}")))?;
+            let jwk: Value = serde_json::from_str(&text)
+                .map_err(|e| CardSetupError::Key(format!("{path} is not JSON: {e}")))?;
+            let key = a2a_security::jwk::signing_key(&jwk)
+                .map_err(|e| CardSetupError::Key(format!("{path}: {e:?}")))?;
+            if key.kid().is_some() {
+                key
+            } else {
+                key.with_kid("agent-card")
+            }
+        }
+        None => SigningKey::generate(Algorithm::ES256)
+            .map_err(|e| CardSetupError::Key(format!("cannot generate an ES256 key: {e:?}")))?
+            .with_kid(format!("agent-card-{}", uuid::Uuid::new_v4().simple())),
+    };
+    Ok(Some(key))
 }
 
 fn skills(extended: bool) -> Value {
@@ -169,11 +219,29 @@ fn card_json(settings: &Settings, base: &str, extended: bool) -> Value {
     Value::Object(card)
 }
 
-/// Renders the cards for an agent reachable at `base` (no trailing slash).
-pub fn render(settings: &Settings, base: &str) -> Cards {
+/// Renders (and signs) the cards for an agent reachable at `base` (no trailing slash).
+pub fn render(settings: &Settings, base: &str) -> Result<Cards, CardSetupError> {
     let base = base.trim_end_matches('/');
-    let public = RenderedCard::new(card_json(settings, base, false), settings);
-    let extended = (settings.extended_card == ExtendedCard::On)
-        .then(|| RenderedCard::new(card_json(settings, base, true), settings));
-    Cards { public, extended }
+    let key = signing_key(settings)?;
+    let jku = format!("{base}{JWKS_PATH}");
+    let finish = |mut json: Value| -> Result<RenderedCard, CardSetupError> {
+        if let Some(key) = &key {
+            a2a_security::card::sign(&mut json, key, Some(&jku)).map_err(CardSetupError::Sign)?;
+        }
+        Ok(RenderedCard::new(json, settings))
+    };
+    let public = finish(card_json(settings, base, false))?;
+    let extended = match settings.extended_card {
+        ExtendedCard::On => Some(finish(card_json(settings, base, true))?),
+        _ => None,
+    };
+    let jwks = key
+        .as_ref()
+        .and_then(SigningKey::public_jwk)
+        .map(|jwk| RenderedCard::new(json!({ "keys": [jwk] }), settings));
+    Ok(Cards {
+        public,
+        extended,
+        jwks,
+    })
 }

@@ -100,6 +100,11 @@ pub struct CardConfig {
     pub output_modes: Vec<String>,
     /// `Cache-Control: max-age` of the card, in seconds.
     pub max_age_secs: u64,
+    /// Sign the card (A2A 1.0 §8.4, JWS over RFC 8785) and serve the key at
+    /// `/.well-known/jwks.json`, named by the header's `jku`.
+    pub sign: bool,
+    /// A private JWK (with `kid` and `alg`) to sign with; default: a fresh ES256 key per start.
+    pub signing_key_file: Option<String>,
 }
 
 impl Default for CardConfig {
@@ -120,6 +125,8 @@ impl Default for CardConfig {
             ],
             output_modes: vec!["text/plain".into(), "application/json".into()],
             max_age_secs: 300,
+            sign: true,
+            signing_key_file: None,
         }
     }
 }

@@ -37,7 +37,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 use crate::card::{Cards, RenderedCard};
@@ -90,7 +90,8 @@ pub fn state_with_clock(config: &Config, clock: Arc<dyn Clock>) -> Result<Arc<Ap
         clock,
         settings.defects.clone(),
     ));
-    let cards = card::render(&settings, &base_url(&settings));
+    let cards = card::render(&settings, &base_url(&settings))
+        .map_err(|e| ConfigError::Invalid(e.to_string()))?;
     Ok(Arc::new(App {
         agent: Agent::new(settings, store),
         cards,
@@ -101,10 +102,18 @@ async fn agent_card(State(app): State<Arc<App>>, headers: HeaderMap) -> Response
     app.cards.public.respond(&headers)
 }
 
+async fn jwks(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+    match &app.cards.jwks {
+        Some(jwks) => jwks.respond(&headers),
+        None => axum::http::StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
 /// The router over an application state.
 pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .route(card::CARD_PATH, get(agent_card))
+        .route(card::JWKS_PATH, get(jwks))
         .route(card::JSONRPC_PATH, post(jsonrpc::handle))
         .fallback(rest::handle)
         .with_state(app)

@@ -183,3 +183,63 @@ async fn each_declared_interface_answers_in_its_own_binding() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_card_is_signed_with_a_key_served_at_its_jku() {
+    use a2a_security::card::{Canonicalization, verify};
+    use a2a_security::jwk::JwkSet;
+    let a = Agent::new().await;
+    let card: serde_json::Value = a
+        .http
+        .get(a.url("/.well-known/agent-card.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let sig = &card["signatures"][0];
+    let header = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(sig["protected"].as_str().unwrap())
+            .unwrap()
+    };
+    let header: serde_json::Value = serde_json::from_slice(&header).unwrap();
+    assert_eq!(header["alg"], "ES256");
+    assert_eq!(header["typ"], "JOSE");
+    assert!(header["kid"].is_string());
+    let jku = header["jku"].as_str().unwrap();
+    assert_eq!(jku, a.url("/.well-known/jwks.json"));
+    let jwks: serde_json::Value = a.http.get(jku).send().await.unwrap().json().await.unwrap();
+    let (keys, skipped) = JwkSet::from_json(&jwks).unwrap();
+    assert_eq!(skipped, 0);
+    let verified = verify(&card, &keys, Canonicalization::ProtoPresence);
+    assert!(verified.is_ok(), "{verified:?}");
+    let mut tampered = card.clone();
+    tampered["name"] = json!("Someone else");
+    assert!(verify(&tampered, &keys, Canonicalization::ProtoPresence).is_err());
+    let mut c = fast_config();
+    c.card.sign = false;
+    let a = Agent::start(c).await;
+    let card: serde_json::Value = a
+        .http
+        .get(a.url("/.well-known/agent-card.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(card.get("signatures").is_none());
+    assert_eq!(
+        a.http
+            .get(a.url("/.well-known/jwks.json"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        404
+    );
+}
