@@ -443,8 +443,15 @@ async fn holds(a: &Agent, id: &str) -> bool {
         "LIST-04" => {
             done(a, "older").await;
             tokio::time::sleep(Duration::from_millis(5)).await;
-            let newer = done(a, "newer").await;
-            list_ids(a, json!({})).await.first() == Some(&newer["id"])
+            done(a, "newer").await;
+            let p = a.v1("ListTasks", json!({"pageSize": 100})).await;
+            let stamps: Vec<String> = p["tasks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t["status"]["timestamp"].as_str().unwrap_or("").to_owned())
+                .collect();
+            stamps.len() >= 2 && stamps.windows(2).all(|w| w[0] >= w[1])
         }
         "LIST-05" => {
             done(a, "done").await;
