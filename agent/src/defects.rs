@@ -71,9 +71,9 @@ defects! {
     /// A message-only stream goes on after its Message.
     MessageStreamContinues = "message-stream-continues", ["STRM-07"],
         "a message-only stream sends its Message twice instead of closing after it";
-    /// Closing one subscriber's stream closes every stream of the task.
-    SubscriberLeaveClosesAll = "subscriber-leave-closes-all", ["STRM-12"],
-        "when one subscriber of a task disconnects, every other stream of the task is closed";
+    /// A new subscriber closes the streams of the task's earlier subscribers.
+    NewSubscriberClosesOthers = "new-subscriber-closes-others", ["STRM-11"],
+        "a new SubscribeToTask closes every earlier stream of the same task";
     /// Subscribing to a terminal task streams it instead of failing.
     SubscribeTerminalAccepted = "subscribe-terminal-accepted", ["SUB-02"],
         "subscribing to a terminal task streams its snapshot instead of -32004";

@@ -311,7 +311,7 @@ fn stream(ctx: &Ctx<'_>, start: StreamStart, id: &Value) -> Response {
             Arc::new(move |item| envelope(&id, ("result", v03::stream_result(item, &defects))))
         }
     };
-    sse::respond(start, &ctx.app.agent.store, ctx.defects, encode)
+    sse::respond(start, ctx.defects, encode)
 }
 
 async fn dispatch(

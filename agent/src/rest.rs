@@ -294,7 +294,7 @@ async fn serve(
         Op::Stream => {
             let req = v1::send_request(p, defects)?;
             let start = agent.send_streaming(&req, &owner)?;
-            return Ok(sse::respond(start, &agent.store, defects, stream_encoder()));
+            return Ok(sse::respond(start, defects, stream_encoder()));
         }
         Op::GetTask => {
             let (t, view) = agent.get(&v1::get_request(p)?, &owner)?;
@@ -312,7 +312,7 @@ async fn serve(
         ),
         Op::Subscribe => {
             let start = agent.subscribe(&v1::task_ref(p)?, &owner, true)?;
-            return Ok(sse::respond(start, &agent.store, defects, stream_encoder()));
+            return Ok(sse::respond(start, defects, stream_encoder()));
         }
         Op::CreatePush => v1::push_config(&agent.create_push(&v1::push_create(p)?, &owner)?),
         Op::GetPush => v1::push_config(&agent.get_push(&v1::push_ref(p)?, &owner)?),

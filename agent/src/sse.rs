@@ -16,7 +16,7 @@ use tokio::sync::broadcast::error::RecvError;
 use crate::defects::{Defect, Defects};
 use crate::operations::{CloseAt, StreamStart};
 use crate::task::{
-    Artifact, Message, Subscription, Task, TaskEvent, TaskState, TaskStatus, TaskStore, TaskView,
+    Artifact, Message, Subscription, Task, TaskEvent, TaskState, TaskStatus, TaskView,
 };
 
 /// How long a stream is held open after its terminal event under the
@@ -45,22 +45,6 @@ pub enum StreamItem<'a> {
 /// Writes an item as the JSON of one `data:` line.
 pub type Encoder = Arc<dyn Fn(StreamItem<'_>) -> Value + Send + Sync>;
 
-/// Tells the other subscribers to leave when this one is dropped early (only under the
-/// `subscriber-leave-closes-all` defect).
-struct LeaveGuard {
-    store: Arc<TaskStore>,
-    task_id: String,
-    armed: bool,
-}
-
-impl Drop for LeaveGuard {
-    fn drop(&mut self) {
-        if self.armed {
-            self.store.kick_subscribers(&self.task_id);
-        }
-    }
-}
-
 enum Phase {
     Start,
     Events,
@@ -77,7 +61,6 @@ struct State {
     context_id: String,
     defects: Defects,
     encode: Encoder,
-    guard: Option<LeaveGuard>,
 }
 
 impl State {
@@ -86,11 +69,8 @@ impl State {
         Event::default().data(json.to_string())
     }
 
-    /// The end of the stream, reached normally.
+    /// The end of the stream.
     fn finish(&mut self) {
-        if let Some(g) = &mut self.guard {
-            g.armed = false;
-        }
         self.phase = Phase::Done;
     }
 
@@ -208,7 +188,7 @@ impl State {
                             });
                             Some(event)
                         }
-                        // Fell too far behind, the task is gone, or (defect) kicked: close.
+                        // Fell too far behind, the task is gone, or (a defect) told to leave.
                         Some(Err(RecvError::Lagged(_) | RecvError::Closed)) | None => {
                             self.finish();
                             None
@@ -221,12 +201,7 @@ impl State {
 }
 
 /// The SSE response for a stream.
-pub fn respond(
-    start: StreamStart,
-    store: &Arc<TaskStore>,
-    defects: &Defects,
-    encode: Encoder,
-) -> Response {
+pub fn respond(start: StreamStart, defects: &Defects, encode: Encoder) -> Response {
     let (task_id, context_id) = match &start {
         StreamStart::Task { subscription, .. } => (
             subscription.task.id.clone(),
@@ -234,13 +209,6 @@ pub fn respond(
         ),
         StreamStart::Message(_) => (String::new(), String::new()),
     };
-    let guard = (defects.has(Defect::SubscriberLeaveClosesAll) && !task_id.is_empty()).then(|| {
-        LeaveGuard {
-            store: Arc::clone(store),
-            task_id: task_id.clone(),
-            armed: true,
-        }
-    });
     let state = State {
         phase: Phase::Start,
         first: Some(start),
@@ -249,7 +217,6 @@ pub fn respond(
         context_id,
         defects: defects.clone(),
         encode,
-        guard,
     };
     sse(stream::unfold(state, State::next))
 }

@@ -275,19 +275,15 @@ impl TaskStore {
         let mut inner = self.lock();
         self.purge(&mut inner);
         let entry = Self::visible(&mut inner, owner, id).ok_or(StoreError::NotFound)?;
+        if self.defects.has(Defect::NewSubscriberClosesOthers) {
+            // Deliberately wrong: the earlier subscribers are told to leave.
+            entry.kick.send_modify(|k| *k = k.wrapping_add(1));
+        }
         Ok(Subscription {
             task: entry.task.clone(),
             events: entry.events.subscribe(),
             kick: entry.kick.subscribe(),
         })
-    }
-
-    /// Asks every subscriber of `id` to leave (used only by a deliberate defect).
-    pub fn kick_subscribers(&self, id: &str) {
-        let inner = self.lock();
-        if let Some(e) = inner.tasks.get(id) {
-            e.kick.send_modify(|k| *k = k.wrapping_add(1));
-        }
     }
 
     /// Adds a client message to an existing task and subscribes to it. Returns the subscription

@@ -43,6 +43,7 @@ const PROBES: &[&str] = &[
     "STRM-08",
     "STRM-09",
     "STRM-10",
+    "STRM-11",
     "STRM-12",
     "LIST-02",
     "LIST-03",
@@ -167,16 +168,6 @@ fn with_task(text: &str, task: &Value) -> Value {
 
 async fn code(a: &Agent, version: Option<&str>, method: &str, params: Value) -> Option<i64> {
     a.rpc(version, method, params).await["error"]["code"].as_i64()
-}
-
-async fn list_ids(a: &Agent, params: Value) -> Vec<Value> {
-    let page = a.v1("ListTasks", params).await;
-    page["tasks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["id"].clone())
-        .collect()
 }
 
 async fn card(a: &Agent) -> (reqwest::header::HeaderMap, Value) {
@@ -427,6 +418,22 @@ async fn holds(a: &Agent, id: &str) -> bool {
                 .iter()
                 .filter_map(event_state)
                 .any(|s| s == "TASK_STATE_COMPLETED")
+        }
+        "STRM-11" => {
+            let id = running(a, "slow 5").await;
+            let mut s1 = a
+                .rpc_stream(Some("1.0"), "SubscribeToTask", json!({"id": id}))
+                .await;
+            let mut s2 = a
+                .rpc_stream(Some("1.0"), "SubscribeToTask", json!({"id": id}))
+                .await;
+            let ((e1, _), (e2, _)) = tokio::join!(drain(&mut s1), drain(&mut s2));
+            let completed = |e: &[Value]| {
+                e.iter()
+                    .filter_map(event_state)
+                    .any(|s| s == "TASK_STATE_COMPLETED")
+            };
+            completed(&e1) && completed(&e2) && e1.len() > 1 && e1[1..].ends_with(&e2[1..])
         }
         "LIST-02" => {
             done(a, "done").await;
@@ -728,7 +735,7 @@ defect_tests! {
     stream_without_task => StreamWithoutTask,
     state_regresses_after_completed => StateRegressesAfterCompleted,
     message_stream_continues => MessageStreamContinues,
-    subscriber_leave_closes_all => SubscriberLeaveClosesAll,
+    new_subscriber_closes_others => NewSubscriberClosesOthers,
     subscribe_terminal_accepted => SubscribeTerminalAccepted,
     history_not_truncated => HistoryNotTruncated,
     next_page_token_missing => NextPageTokenMissing,
