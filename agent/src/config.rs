@@ -1,0 +1,361 @@
+//! Configuration: a TOML file, flags on top, and defaults that run with no file at all.
+//!
+//! Every key and its default is listed in `agent/README.md`; unknown keys are rejected so a typo
+//! cannot silently leave a default in place.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::defects::{Defect, Defects};
+use crate::errors::ErrorTable;
+use crate::task::StoreLimits;
+use crate::version::ProtocolVersion;
+
+/// The whole configuration.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Address `serve` binds to.
+    pub bind: String,
+    /// The base URL written into the agent card (default: `http://` + the bound address).
+    pub public_url: Option<String>,
+    /// Deliberate defects, by name (see `defects.rs`). Off unless listed.
+    pub defects: Vec<String>,
+    pub protocol: ProtocolConfig,
+    pub capabilities: CapabilitiesConfig,
+    pub card: CardConfig,
+    pub store: StoreConfig,
+    pub limits: LimitsConfig,
+    pub behaviour: BehaviourConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".into(),
+            public_url: None,
+            defects: Vec::new(),
+            protocol: ProtocolConfig::default(),
+            capabilities: CapabilitiesConfig::default(),
+            card: CardConfig::default(),
+            store: StoreConfig::default(),
+            limits: LimitsConfig::default(),
+            behaviour: BehaviourConfig::default(),
+        }
+    }
+}
+
+/// `[protocol]`
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProtocolConfig {
+    /// `"1.0.1"` (default) or `"1.0.0"`: which 1.0 error mapping and REST content type to use.
+    pub revision: String,
+    /// What a request without `A2A-Version` means: `"0.3"` (the spec, §3.6.2) or `"1.0"`.
+    pub missing_version: String,
+}
+
+impl Default for ProtocolConfig {
+    fn default() -> Self {
+        Self {
+            revision: "1.0.1".into(),
+            missing_version: "0.3".into(),
+        }
+    }
+}
+
+/// `[capabilities]`
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct CapabilitiesConfig {
+    pub streaming: bool,
+    /// Push-notification configuration methods. Off by default until webhook delivery lands.
+    pub push_notifications: bool,
+    /// `"off"` (not declared), `"on"` (declared and served) or `"unconfigured"` (declared but
+    /// not configured: `ExtendedAgentCardNotConfiguredError`).
+    pub extended_card: String,
+}
+
+impl Default for CapabilitiesConfig {
+    fn default() -> Self {
+        Self {
+            streaming: true,
+            push_notifications: false,
+            extended_card: "off".into(),
+        }
+    }
+}
+
+/// `[card]`
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct CardConfig {
+    pub name: String,
+    pub description: String,
+    pub version: String,
+    pub organization: String,
+    pub organization_url: String,
+    pub input_modes: Vec<String>,
+    pub output_modes: Vec<String>,
+    /// `Cache-Control: max-age` of the card, in seconds.
+    pub max_age_secs: u64,
+    /// Sign the card (A2A 1.0 §8.4, JWS over RFC 8785) and serve the key at
+    /// `/.well-known/jwks.json`, named by the header's `jku`.
+    pub sign: bool,
+    /// A private JWK (with `kid` and `alg`) to sign with; default: a fresh ES256 key per start.
+    pub signing_key_file: Option<String>,
+}
+
+impl Default for CardConfig {
+    fn default() -> Self {
+        Self {
+            name: "A2A Reference Agent".into(),
+            description:
+                "The A2A conformance kit's reference agent: scripted behaviours chosen by \
+                          message text or messageId prefix."
+                    .into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            organization: "A2A Conformance Kit".into(),
+            organization_url: "https://github.com/a2a-conformance/a2a-conformance-kit".into(),
+            input_modes: vec![
+                "text/plain".into(),
+                "application/json".into(),
+                "application/octet-stream".into(),
+            ],
+            output_modes: vec!["text/plain".into(), "application/json".into()],
+            max_age_secs: 300,
+            sign: true,
+            signing_key_file: None,
+        }
+    }
+}
+
+/// `[store]`
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct StoreConfig {
+    pub max_live_tasks: usize,
+    pub max_tasks: usize,
+    pub terminal_ttl_secs: u64,
+    pub max_history: usize,
+    pub max_artifacts: usize,
+    pub max_push_configs: usize,
+    pub stream_buffer: usize,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        let d = StoreLimits::default();
+        Self {
+            max_live_tasks: d.max_live_tasks,
+            max_tasks: d.max_tasks,
+            terminal_ttl_secs: u64::try_from(d.terminal_ttl_ms / 1000).unwrap_or(3600),
+            max_history: d.max_history,
+            max_artifacts: d.max_artifacts,
+            max_push_configs: d.max_push_configs,
+            stream_buffer: d.stream_buffer,
+        }
+    }
+}
+
+impl StoreConfig {
+    /// The store bounds these settings describe.
+    pub fn limits(&self) -> StoreLimits {
+        StoreLimits {
+            max_live_tasks: self.max_live_tasks,
+            max_tasks: self.max_tasks.max(1),
+            terminal_ttl_ms: i64::try_from(self.terminal_ttl_secs.saturating_mul(1000))
+                .unwrap_or(i64::MAX),
+            max_history: self.max_history.max(1),
+            max_artifacts: self.max_artifacts.max(1),
+            max_push_configs: self.max_push_configs,
+            stream_buffer: self.stream_buffer.max(1),
+        }
+    }
+}
+
+/// `[limits]`: hostile-input bounds.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct LimitsConfig {
+    /// Largest request body accepted; larger bodies get 413.
+    pub max_body_bytes: usize,
+    /// Deepest JSON nesting accepted.
+    pub max_json_depth: usize,
+    /// Most requests in one JSON-RPC batch.
+    pub max_batch: usize,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        Self {
+            max_body_bytes: 1024 * 1024,
+            max_json_depth: 64,
+            max_batch: 32,
+        }
+    }
+}
+
+/// `[behaviour]`: timing of the scripted behaviours.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct BehaviourConfig {
+    /// Interval between the progress updates of `slow N`.
+    pub slow_step_ms: u64,
+    /// Largest `N` honoured by `slow N`.
+    pub slow_max_steps: u64,
+    /// How long the `test-resubscribe-message-id` task stays working.
+    pub resubscribe_wait_ms: u64,
+    /// Pause between consecutive steps of every script (0: none).
+    pub step_delay_ms: u64,
+}
+
+impl Default for BehaviourConfig {
+    fn default() -> Self {
+        Self {
+            slow_step_ms: 1000,
+            slow_max_steps: 600,
+            resubscribe_wait_ms: 10_000,
+            step_delay_ms: 0,
+        }
+    }
+}
+
+/// A configuration that cannot be used.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ConfigError {
+    Read(std::io::Error),
+    Parse(toml::de::Error),
+    Invalid(String),
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Read(e) => write!(f, "cannot read the configuration file: {e}"),
+            Self::Parse(e) => write!(f, "invalid configuration file: {e}"),
+            Self::Invalid(e) => write!(f, "invalid configuration: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Extended-card setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExtendedCard {
+    Off,
+    On,
+    Unconfigured,
+}
+
+/// The configuration, checked and turned into typed values.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub config: Config,
+    pub defects: Defects,
+    pub error_table: ErrorTable,
+    pub missing_version: ProtocolVersion,
+    pub extended_card: ExtendedCard,
+}
+
+impl Config {
+    /// Reads a TOML configuration file.
+    pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(ConfigError::Read)?;
+        Self::from_toml(&text)
+    }
+
+    /// Parses TOML text.
+    pub fn from_toml(text: &str) -> Result<Self, ConfigError> {
+        toml::from_str(text).map_err(ConfigError::Parse)
+    }
+
+    /// Switches a defect on (by value).
+    #[must_use]
+    pub fn with_defect(mut self, defect: Defect) -> Self {
+        self.defects.push(defect.name().to_owned());
+        self
+    }
+
+    /// Checks the values and types them.
+    pub fn settings(&self) -> Result<Settings, ConfigError> {
+        let defects = self
+            .defects
+            .iter()
+            .map(|d| d.parse::<Defect>())
+            .collect::<Result<Defects, _>>()
+            .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        let error_table = match self.protocol.revision.as_str() {
+            "1.0.1" | "1.0" => ErrorTable::V1_0_1,
+            "1.0.0" => ErrorTable::V1_0_0,
+            other => {
+                return Err(ConfigError::Invalid(format!(
+                    "protocol.revision must be \"1.0.0\" or \"1.0.1\", not {other:?}"
+                )));
+            }
+        };
+        let missing_version = match self.protocol.missing_version.as_str() {
+            "0.3" => ProtocolVersion::V0_3,
+            "1.0" => ProtocolVersion::V1_0,
+            other => {
+                return Err(ConfigError::Invalid(format!(
+                    "protocol.missing_version must be \"0.3\" or \"1.0\", not {other:?}"
+                )));
+            }
+        };
+        let extended_card = match self.capabilities.extended_card.as_str() {
+            "off" => ExtendedCard::Off,
+            "on" => ExtendedCard::On,
+            "unconfigured" => ExtendedCard::Unconfigured,
+            other => {
+                return Err(ConfigError::Invalid(format!(
+                    "capabilities.extended_card must be \"off\", \"on\" or \"unconfigured\", not {other:?}"
+                )));
+            }
+        };
+        if self.limits.max_json_depth == 0 || self.limits.max_body_bytes == 0 {
+            return Err(ConfigError::Invalid(
+                "limits.max_json_depth and limits.max_body_bytes must be positive".into(),
+            ));
+        }
+        if let Some(url) = &self.public_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err(ConfigError::Invalid(
+                "public_url must be an http:// or https:// URL".into(),
+            ));
+        }
+        Ok(Settings {
+            config: self.clone(),
+            defects,
+            error_table,
+            missing_version,
+            extended_card,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_file_is_the_default() {
+        assert_eq!(Config::from_toml("").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn rejects_unknown_keys_and_defects() {
+        assert!(Config::from_toml("no_such_key = 1").is_err());
+        let c = Config::from_toml("defects = [\"no-such\"]").unwrap();
+        assert!(c.settings().is_err());
+        let c = Config::from_toml("defects = [\"history-not-truncated\"]\n[store]\nmax_tasks = 5")
+            .unwrap();
+        let s = c.settings().unwrap();
+        assert!(s.defects.has(Defect::HistoryNotTruncated));
+        assert_eq!(s.config.store.max_tasks, 5);
+    }
+}
