@@ -91,16 +91,11 @@ fn card_signature_seeds_hold() {
 }
 
 #[test]
-#[ignore = "open bug: ReplayCache keeps a shard's next sweep time from a sweep that left room, \
-            so ids inserted afterwards that expire sooner are not swept and new ids are refused \
-            as Full while expired entries hold the space"]
 fn replay_cache_sweeps_entries_that_expire_before_the_next_sweep_time() {
     replay_one(KNOWN_FAILURES[0], fuzzing::replay_cache);
 }
 
 #[test]
-#[ignore = "open bug: ReplayError::Full { capacity } carries the per-shard capacity, not the \
-            cache's configured capacity as documented"]
 fn replay_cache_full_error_carries_the_cache_capacity() {
     replay_one(KNOWN_FAILURES[1], fuzzing::replay_cache);
 }
