@@ -15,6 +15,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod auth;
 pub mod behaviour;
 pub mod card;
 pub mod clock;
@@ -52,6 +53,7 @@ use crate::task::TaskStore;
 pub struct App {
     pub agent: Agent,
     pub cards: Cards,
+    pub auth: auth::Authenticator,
 }
 
 impl App {
@@ -64,6 +66,21 @@ impl App {
             }
             _ => Err(A2aError::new(ErrorKind::UnsupportedOperation)
                 .with_message("this agent declares no extended agent card")),
+        }
+    }
+}
+
+impl App {
+    /// Refuses a message to a skill whose scope (`auth.skill_scopes`) the caller lacks.
+    pub fn check_scope(
+        &self,
+        caller: &auth::Caller,
+        message: &task::Message,
+    ) -> Result<(), A2aError> {
+        let skill = behaviour::skill(message);
+        match self.agent.settings.config.auth.skill_scopes.get(skill) {
+            Some(scope) if !caller.has_scope(scope) => Err(auth::insufficient_scope(self, scope).0),
+            _ => Ok(()),
         }
     }
 }
@@ -92,9 +109,12 @@ pub fn state_with_clock(config: &Config, clock: Arc<dyn Clock>) -> Result<Arc<Ap
     ));
     let cards = card::render(&settings, &base_url(&settings))
         .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+    let auth =
+        auth::Authenticator::from_config(&settings.config.auth).map_err(ConfigError::Invalid)?;
     Ok(Arc::new(App {
         agent: Agent::new(settings, store),
         cards,
+        auth,
     }))
 }
 
@@ -110,12 +130,22 @@ async fn jwks(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
 }
 
 /// The router over an application state.
+///
+/// Everything but the public card and its JWKS passes the authentication middleware
+/// ([`auth::middleware`]): JSON-RPC, every HTTP+JSON route (streams and push configurations
+/// included) and unknown routes.
 pub fn router(app: Arc<App>) -> Router {
+    let protected = Router::new()
+        .route(card::JSONRPC_PATH, post(jsonrpc::handle))
+        .fallback(rest::handle)
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&app),
+            auth::middleware,
+        ));
     Router::new()
         .route(card::CARD_PATH, get(agent_card))
         .route(card::JWKS_PATH, get(jwks))
-        .route(card::JSONRPC_PATH, post(jsonrpc::handle))
-        .fallback(rest::handle)
+        .merge(protected)
         .with_state(app)
 }
 

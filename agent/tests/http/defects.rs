@@ -689,7 +689,8 @@ async fn the_correct_agent_passes_every_probe() {
 
 #[test]
 fn every_listed_requirement_has_a_probe() {
-    for d in Defect::ALL {
+    // Security defects are probed in `security_defects.rs`.
+    for d in Defect::ALL.iter().filter(|d| !d.is_security()) {
         for id in d.breaks() {
             assert!(
                 PROBES.contains(id),
@@ -718,7 +719,7 @@ macro_rules! defect_tests {
         #[test]
         fn every_defect_has_a_test() {
             let tested = [$(Defect::$variant),+];
-            for d in Defect::ALL {
+            for d in Defect::ALL.iter().filter(|d| !d.is_security()) {
                 assert!(tested.contains(d), "no test for {}", d.name());
             }
         }
