@@ -205,7 +205,7 @@ fn skills(extended: bool) -> Value {
     Value::Array(skills)
 }
 
-fn card_json(settings: &Settings, base: &str, extended: bool) -> Value {
+fn card_json(settings: &Settings, base: &str, extended: bool, extension: Option<&Value>) -> Value {
     let cfg = &settings.config;
     let jsonrpc = format!("{base}{JSONRPC_PATH}");
     let declares_extended = settings.extended_card != ExtendedCard::Off;
@@ -231,14 +231,17 @@ fn card_json(settings: &Settings, base: &str, extended: bool) -> Value {
         json!({"organization": cfg.card.organization, "url": cfg.card.organization_url}),
     );
     card.insert("version".into(), cfg.card.version.clone().into());
-    card.insert(
-        "capabilities".into(),
-        json!({
+    card.insert("capabilities".into(), {
+        let mut caps = json!({
             "streaming": cfg.capabilities.streaming,
             "pushNotifications": cfg.capabilities.push_notifications,
             "extendedAgentCard": declares_extended,
-        }),
-    );
+        });
+        if let Some(integrity) = extension {
+            caps["extensions"] = json!([integrity]);
+        }
+        caps
+    });
     card.insert("defaultInputModes".into(), json!(cfg.card.input_modes));
     card.insert("defaultOutputModes".into(), json!(cfg.card.output_modes));
     let mut skills = skills(extended);
@@ -287,7 +290,11 @@ fn corrupt_signature(card: &mut Value) {
 }
 
 /// Renders (and signs) the cards for an agent reachable at `base` (no trailing slash).
-pub fn render(settings: &Settings, base: &str) -> Result<Cards, CardSetupError> {
+pub fn render(
+    settings: &Settings,
+    base: &str,
+    extension: Option<&Value>,
+) -> Result<Cards, CardSetupError> {
     let base = base.trim_end_matches('/');
     let key = signing_key(settings)?;
     let jku = format!("{base}{JWKS_PATH}");
@@ -300,9 +307,9 @@ pub fn render(settings: &Settings, base: &str) -> Result<Cards, CardSetupError> 
         }
         Ok(RenderedCard::new(json, settings))
     };
-    let public = finish(card_json(settings, base, false))?;
+    let public = finish(card_json(settings, base, false, extension))?;
     let extended = match settings.extended_card {
-        ExtendedCard::On => Some(finish(card_json(settings, base, true))?),
+        ExtendedCard::On => Some(finish(card_json(settings, base, true, extension))?),
         _ => None,
     };
     let jwks = key

@@ -23,6 +23,7 @@ pub mod config;
 pub mod defects;
 pub mod errors;
 pub mod jsonrpc;
+pub mod message_integrity;
 pub mod operations;
 pub mod payload;
 pub mod rest;
@@ -54,6 +55,7 @@ pub struct App {
     pub agent: Agent,
     pub cards: Cards,
     pub auth: auth::Authenticator,
+    pub integrity: Option<message_integrity::Integrity>,
 }
 
 impl App {
@@ -107,7 +109,12 @@ pub fn state_with_clock(config: &Config, clock: Arc<dyn Clock>) -> Result<Arc<Ap
         clock,
         settings.defects.clone(),
     ));
-    let cards = card::render(&settings, &base_url(&settings))
+    let integrity = message_integrity::Integrity::from_config(&settings.config.integrity)
+        .map_err(ConfigError::Invalid)?;
+    let declaration = integrity
+        .as_ref()
+        .map(message_integrity::Integrity::declaration);
+    let cards = card::render(&settings, &base_url(&settings), declaration.as_ref())
         .map_err(|e| ConfigError::Invalid(e.to_string()))?;
     let auth =
         auth::Authenticator::from_config(&settings.config.auth).map_err(ConfigError::Invalid)?;
@@ -115,6 +122,7 @@ pub fn state_with_clock(config: &Config, clock: Arc<dyn Clock>) -> Result<Arc<Ap
         agent: Agent::new(settings, store),
         cards,
         auth,
+        integrity,
     }))
 }
 
@@ -138,6 +146,10 @@ pub fn router(app: Arc<App>) -> Router {
     let protected = Router::new()
         .route(card::JSONRPC_PATH, post(jsonrpc::handle))
         .fallback(rest::handle)
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&app),
+            message_integrity::middleware,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&app),
             auth::middleware,

@@ -128,7 +128,8 @@ fn route(method: &Method, path: &str) -> Result<Route, A2aError> {
     }
 }
 
-fn content_type(app: &App) -> &'static str {
+/// The REST content type of the configured revision.
+pub fn content_type(app: &App) -> &'static str {
     match app.agent.settings.error_table {
         ErrorTable::V1_0_1 => "application/a2a+json",
         ErrorTable::V1_0_0 => "application/json",
