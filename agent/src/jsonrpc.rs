@@ -400,7 +400,7 @@ async fn dispatch_v1(
         "SendStreamingMessage" => {
             let req = v1::send_request(params, d)?;
             ctx.check_scope(&req.message)?;
-            let start = agent.send_streaming(&req, &ctx.owner(&req.tenant))?;
+            let start = agent.send_streaming(&req, &ctx.owner(&req.tenant)).await?;
             Ok(Dispatched::Stream(stream(ctx, start, id)))
         }
         "GetTask" => {
@@ -426,7 +426,7 @@ async fn dispatch_v1(
         "CreateTaskPushNotificationConfig" => {
             let req = v1::push_create(params)?;
             done(v1::push_config(
-                &agent.create_push(&req, &ctx.owner(&req.tenant))?,
+                &agent.create_push(&req, &ctx.owner(&req.tenant)).await?,
             ))
         }
         "GetTaskPushNotificationConfig" => {
@@ -476,7 +476,7 @@ async fn dispatch_v03(
         "message/stream" => {
             let req = v03::send_request(params, d)?;
             ctx.check_scope(&req.message)?;
-            let start = agent.send_streaming(&req, &anyone)?;
+            let start = agent.send_streaming(&req, &anyone).await?;
             Ok(Dispatched::Stream(stream(ctx, start, id)))
         }
         "tasks/get" => {
@@ -495,7 +495,7 @@ async fn dispatch_v03(
         }
         "tasks/pushNotificationConfig/set" => {
             let req = v03::push_create(params)?;
-            done(v03::push_config(&agent.create_push(&req, &anyone)?))
+            done(v03::push_config(&agent.create_push(&req, &anyone).await?))
         }
         "tasks/pushNotificationConfig/get" => {
             let req = v03::push_ref(params, false)?;

@@ -26,6 +26,7 @@ pub mod jsonrpc;
 pub mod message_integrity;
 pub mod operations;
 pub mod payload;
+pub mod push;
 pub mod rest;
 pub mod sse;
 pub mod task;
@@ -116,10 +117,14 @@ pub fn state_with_clock(config: &Config, clock: Arc<dyn Clock>) -> Result<Arc<Ap
         .map(message_integrity::Integrity::declaration);
     let cards = card::render(&settings, &base_url(&settings), declaration.as_ref())
         .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+    let pusher = Arc::new(
+        push::Pusher::new(&settings.config.push, settings.defects.clone())
+            .map_err(ConfigError::Invalid)?,
+    );
     let auth =
         auth::Authenticator::from_config(&settings.config.auth).map_err(ConfigError::Invalid)?;
     Ok(Arc::new(App {
-        agent: Agent::new(settings, store),
+        agent: Agent::new(settings, store, pusher),
         cards,
         auth,
         integrity,

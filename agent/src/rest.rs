@@ -323,7 +323,7 @@ async fn serve(
         Op::Stream => {
             let req = v1::send_request(p, defects)?;
             app.check_scope(caller, &req.message)?;
-            let start = agent.send_streaming(&req, &owner)?;
+            let start = agent.send_streaming(&req, &owner).await?;
             return Ok(sse::respond(start, defects, stream_encoder()));
         }
         Op::GetTask => {
@@ -344,7 +344,7 @@ async fn serve(
             let start = agent.subscribe(&v1::task_ref(p)?, &owner, true)?;
             return Ok(sse::respond(start, defects, stream_encoder()));
         }
-        Op::CreatePush => v1::push_config(&agent.create_push(&v1::push_create(p)?, &owner)?),
+        Op::CreatePush => v1::push_config(&agent.create_push(&v1::push_create(p)?, &owner).await?),
         Op::GetPush => v1::push_config(&agent.get_push(&v1::push_ref(p)?, &owner)?),
         Op::ListPush => {
             let page = agent.list_push(&v1::push_list(p)?, &owner)?;
