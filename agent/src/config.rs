@@ -210,7 +210,7 @@ impl Default for ProtocolConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct CapabilitiesConfig {
     pub streaming: bool,
-    /// Push-notification configuration methods. Off by default until webhook delivery lands.
+    /// Push notifications (configuration methods and webhook delivery).
     pub push_notifications: bool,
     /// `"off"` (not declared), `"on"` (declared and served) or `"unconfigured"` (declared but
     /// not configured: `ExtendedAgentCardNotConfiguredError`).
@@ -221,7 +221,7 @@ impl Default for CapabilitiesConfig {
     fn default() -> Self {
         Self {
             streaming: true,
-            push_notifications: false,
+            push_notifications: true,
             extended_card: "off".into(),
         }
     }

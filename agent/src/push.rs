@@ -128,7 +128,7 @@ impl Pusher {
     }
 
     /// Checks a webhook URL (see the module documentation); returns the address to connect to.
-    pub async fn check_url(&self, url: &str) -> Result<(String, SocketAddr), A2aError> {
+    pub async fn check_url(&self, url: &str) -> Result<(String, Vec<SocketAddr>), A2aError> {
         let uri = url
             .parse::<Uri>()
             .map_err(|_| refused("must be an absolute http URL"))?;
@@ -160,9 +160,9 @@ impl Pusher {
                 .map_err(|_| refused("the host does not resolve"))?
                 .collect(),
         };
-        let Some(first) = addrs.first().copied() else {
+        if addrs.is_empty() {
             return Err(refused("the host does not resolve"));
-        };
+        }
         if !allowed {
             for a in &addrs {
                 let ip = a.ip();
@@ -175,7 +175,7 @@ impl Pusher {
                 }
             }
         }
-        Ok((bare.to_owned(), first))
+        Ok((bare.to_owned(), addrs))
     }
 
     /// Starts watching a task's events for deliveries, unless already watched.
@@ -217,6 +217,7 @@ impl Pusher {
         task_id: String,
         mut sub: Subscription,
     ) {
+        let mut seen: Vec<PushConfig> = Vec::new();
         loop {
             let event = match sub.events.recv().await {
                 Ok(e) => e,
@@ -227,7 +228,7 @@ impl Pusher {
                 break;
             };
             let terminal = matches!(&event, TaskEvent::Status(s) if s.state.is_terminal());
-            self.enqueue(&store, &owner, &task, &event);
+            self.enqueue(&store, &owner, &task, &event, &mut seen);
             if terminal {
                 break;
             }
@@ -241,10 +242,20 @@ impl Pusher {
         owner: &Owner,
         task: &Task,
         event: &TaskEvent,
+        seen: &mut Vec<PushConfig>,
     ) {
-        let Ok(configs) = store.push_configs(owner, &task.id) else {
+        let Ok(mut configs) = store.push_configs(owner, &task.id) else {
             return;
         };
+        if self.defects.has(Defect::DeliveriesAfterDelete) {
+            // Deliberately wrong: every configuration ever seen on the task is still served.
+            for c in &configs {
+                if !seen.iter().any(|s| s.id == c.id) {
+                    seen.push(c.clone());
+                }
+            }
+            configs.clone_from(seen);
+        }
         let event_id = format!("evt_{}", uuid::Uuid::new_v4().simple());
         for config in configs {
             let body = if config.v03 {
@@ -345,14 +356,14 @@ impl Pusher {
 
     async fn attempt(&self, d: &Delivery) -> Attempt {
         // Checked again at each attempt: what the name resolves to may have changed.
-        let Ok((host, addr)) = self.check_url(&d.config.url).await else {
+        let Ok((host, addrs)) = self.check_url(&d.config.url).await else {
             return Attempt::Done;
         };
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy()
             .timeout(Duration::from_millis(self.settings.timeout_ms))
-            .resolve(&host, addr)
+            .resolve_to_addrs(&host, &addrs)
             .build();
         let Ok(client) = client else {
             return Attempt::Done;

@@ -627,7 +627,8 @@ async fn holds(a: &Agent, id: &str) -> bool {
                 json!({"taskId": "nope"}),
             )
             .await;
-            s1 == 404 && s2 == 400 && c1 == Some(-32001) && c2 == Some(-32003)
+            // Push is on by default: an unknown task is -32001 / 404 on its push routes too.
+            s1 == 404 && s2 == 404 && c1 == Some(-32001) && c2 == Some(-32001)
         }
         "CARD-03" | "CARD-19" => {
             let (_, c) = card(a).await;

@@ -141,7 +141,9 @@ async fn resubscribe_follows_a_running_task_to_its_end() {
 
 #[tokio::test]
 async fn push_notification_config_methods() {
-    let a = Agent::new().await;
+    let mut off = fast_config();
+    off.capabilities.push_notifications = false;
+    let a = Agent::start(off).await;
     let t = a
         .v03("message/send", json!({"message": msg_v03("ask")}))
         .await;

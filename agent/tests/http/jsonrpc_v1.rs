@@ -290,7 +290,9 @@ async fn subscribe_to_terminal_or_unknown_tasks_fails() {
 
 #[tokio::test]
 async fn push_config_methods_without_the_capability() {
-    let a = Agent::new().await;
+    let mut c = crate::client::fast_config();
+    c.capabilities.push_notifications = false;
+    let a = Agent::start(c).await;
     let t = a.task_v1("ask").await;
     let id = t["id"].clone();
     for (method, params) in [
