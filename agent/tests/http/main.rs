@@ -16,6 +16,8 @@ mod envelope;
 mod jsonrpc_v03;
 mod jsonrpc_v1;
 mod rest;
+mod sec;
+mod security;
 mod store_bounds;
 mod streaming;
 mod versioning;
