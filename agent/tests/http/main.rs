@@ -18,6 +18,7 @@ mod jsonrpc_v1;
 mod rest;
 mod sec;
 mod security;
+mod security_defects;
 mod store_bounds;
 mod streaming;
 mod versioning;

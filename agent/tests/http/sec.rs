@@ -317,6 +317,22 @@ impl Receiver {
         tokio::time::timeout(wait, rx.recv()).await.ok().flatten()
     }
 
+    /// The next hit on `path` within `wait` (hits on other paths are skipped).
+    pub async fn next_on(&self, path: &str, wait: Duration) -> Option<Hit> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            if left.is_zero() {
+                return None;
+            }
+            match self.next(left).await {
+                Some(h) if h.path == path => return Some(h),
+                Some(_) => {}
+                None => return None,
+            }
+        }
+    }
+
     /// Every hit that arrives within `wait`.
     pub async fn drain(&self, wait: Duration) -> Vec<Hit> {
         let mut out = Vec::new();
