@@ -205,7 +205,7 @@ defects! {
         "webhook deliveries continue after the push configuration was deleted";
     /// The card's signature does not verify.
     CardSignatureInvalid = "card-signature-invalid", ["SEC-CARD-01", "CARD-14"],
-        "the agent card's JWS signature does not verify (one byte of it is flipped)";
+        "the agent card's JWS signature does not verify (one bit of it is flipped)";
 }
 
 impl Defect {
