@@ -634,3 +634,69 @@ async fn a_dead_webhook_never_delays_the_task() {
     assert_eq!(r["task"]["status"]["state"], "TASK_STATE_COMPLETED");
     assert!(started.elapsed() < Duration::from_millis(500));
 }
+
+#[tokio::test]
+async fn bearer_tokens_verify_against_a_jwks() {
+    use a2a_security::jws::{Algorithm, SigningKey};
+    let es = SigningKey::generate(Algorithm::ES256)
+        .unwrap()
+        .with_kid("es-1");
+    let ed = SigningKey::generate(Algorithm::EdDSA)
+        .unwrap()
+        .with_kid("ed-1");
+    let jwks = json!({"keys": [es.public_jwk().unwrap(), ed.public_jwk().unwrap()]});
+    let mut c = crate::client::fast_config();
+    c.auth.mode = "bearer".into();
+    c.auth.jwks = Some(jwks.to_string());
+    c.auth.audience = Some(sec::AUDIENCE.into());
+    let a = start(c).await;
+    let claims = |sub: &str, nbf: u64| json!({"aud": sec::AUDIENCE, "sub": sub, "exp": sec::now() + 600, "nbf": nbf});
+    for key in [&es, &ed] {
+        let t = a2a_security::jwt::mint(key, &claims("carol", sec::now())).unwrap();
+        let r = send(&a, Call::new("GET", "/tasks").bearer(&t)).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+    }
+    // Not yet valid (beyond the leeway), and signed by a key outside the set.
+    let early = a2a_security::jwt::mint(&es, &claims("carol", sec::now() + 3600)).unwrap();
+    let r = send(&a, Call::new("GET", "/tasks").bearer(&early)).await;
+    assert_eq!(r.status, 401);
+    let stranger = SigningKey::generate(Algorithm::ES256)
+        .unwrap()
+        .with_kid("es-1");
+    let forged = a2a_security::jwt::mint(&stranger, &claims("carol", sec::now())).unwrap();
+    let r = send(&a, Call::new("GET", "/tasks").bearer(&forged)).await;
+    assert_eq!(r.status, 401);
+}
+
+#[test]
+fn the_security_sections_parse_from_toml() {
+    let c = a2a_reference_agent::config::Config::from_toml(
+        r#"
+[auth]
+mode = "api_key"
+skill_scopes = { scripted = "a2a.scripted" }
+[[auth.api_keys]]
+key = "k"
+principal = "p"
+scopes = ["a2a.scripted"]
+[integrity]
+enabled = true
+required = true
+[[integrity.keys]]
+id = "k1"
+secret = "0123456789abcdef0123456789abcdef"
+[push]
+allowed_hosts = ["127.0.0.1"]
+max_attempts = 2
+"#,
+    )
+    .unwrap();
+    assert_eq!(c.auth.api_keys[0].principal, "p");
+    assert!(a2a_reference_agent::state(&c).is_ok());
+    let mut bad = c.clone();
+    bad.integrity.keys[0].secret = "short".into();
+    assert!(a2a_reference_agent::state(&bad).is_err());
+    let mut bad = c;
+    bad.push.signing_secret = Some("not-a-secret".into());
+    assert!(a2a_reference_agent::state(&bad).is_err());
+}
