@@ -207,10 +207,12 @@ impl Authenticator {
                 let Some(value) = headers.get(header::AUTHORIZATION) else {
                     return Err(AuthFailure::Missing);
                 };
-                let text = value.to_str().unwrap_or("");
+                let text = value.to_str().unwrap_or("").trim();
                 let token = match text.split_once(' ') {
                     Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
-                    _ => return Err(AuthFailure::Invalid("not a Bearer credential".into())),
+                    // Another scheme is no bearer credential at all: RFC 6750 §3.1 asks for a
+                    // challenge without an error code then.
+                    _ => return Err(AuthFailure::Missing),
                 };
                 match validator.validate(token) {
                     Ok(v) => Ok(Caller {

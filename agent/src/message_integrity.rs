@@ -155,7 +155,7 @@ fn code_of(e: IntegrityError) -> (&'static str, Option<Header>) {
 }
 
 /// The §9 response to a failed verification.
-fn failure(app: &App, jsonrpc: bool, typed: bool, e: IntegrityError) -> Response {
+fn failure(app: &App, jsonrpc: bool, e: IntegrityError) -> Response {
     let (code, named) = code_of(e);
     let full = code == "replay_store_full";
     let reason = if full {
@@ -180,11 +180,12 @@ fn failure(app: &App, jsonrpc: bool, typed: bool, e: IntegrityError) -> Response
         StatusCode::UNAUTHORIZED
     };
     let body = if jsonrpc {
-        let mut error = json!({ "code": -32000, "message": message });
-        if typed {
-            error["data"] = json!([info]);
-        }
-        json!({ "jsonrpc": "2.0", "id": null, "error": error })
+        // The extension defines this body for both versions (§9), `data` included.
+        json!({
+            "jsonrpc": "2.0",
+            "id": null,
+            "error": { "code": -32000, "message": message, "data": [info] },
+        })
     } else {
         let (grpc, name) = if full {
             (14, "UNAVAILABLE")
@@ -332,7 +333,7 @@ pub async fn middleware(State(app): State<Arc<App>>, request: Request, next: Nex
     });
     let verified: Verified<'_> = match verified {
         Ok(v) => v,
-        Err(e) => return failure(&app, jsonrpc, typed, e),
+        Err(e) => return failure(&app, jsonrpc, e),
     };
     let request = Request::from_parts(parts, Body::from(bytes));
     let mut response = next.run(request).await;

@@ -122,6 +122,17 @@ async fn bad_tokens_are_invalid_token_without_echo() {
         );
         assert!(!challenge.contains(&t) && !r.text.contains(&t), "{name}");
     }
+    // Another scheme is no bearer credential: a challenge without an error code.
+    let r = send(
+        &a,
+        Call::rpc(Some("1.0"), "GetTask", json!({"id": "x"})).header("authorization", "Basic YTpi"),
+    )
+    .await;
+    assert_eq!(r.status, 401);
+    assert_eq!(
+        r.header("www-authenticate").as_deref(),
+        Some("Bearer realm=\"a2a\"")
+    );
 }
 
 #[tokio::test]
