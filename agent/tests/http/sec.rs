@@ -279,12 +279,19 @@ pub struct Receiver {
 
 impl Receiver {
     pub async fn start() -> Arc<Self> {
+        Self::scripted(Vec::new()).await
+    }
+
+    /// A receiver whose n-th response is `replies[n]` (status, optional `Location`), then 200.
+    pub async fn scripted(replies: Vec<(u16, Option<String>)>) -> Arc<Self> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let (tx, rx) = mpsc::unbounded_channel();
+        let replies = Arc::new(std::sync::Mutex::new(replies.into_iter()));
         let app = axum::Router::new().fallback(
             move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
                 let tx = tx.clone();
+                let replies = Arc::clone(&replies);
                 async move {
                     let _ = tx.send(Hit {
                         method,
@@ -292,7 +299,14 @@ impl Receiver {
                         headers,
                         body,
                     });
-                    "ok"
+                    let (status, location) = replies.lock().unwrap().next().unwrap_or((200, None));
+                    let mut r = axum::response::IntoResponse::into_response("ok");
+                    *r.status_mut() = axum::http::StatusCode::from_u16(status).unwrap();
+                    if let Some(l) = location {
+                        r.headers_mut()
+                            .insert("location", axum::http::HeaderValue::from_str(&l).unwrap());
+                    }
+                    r
                 }
             },
         );

@@ -711,3 +711,57 @@ max_attempts = 2
     bad.push.signing_secret = Some("not-a-secret".into());
     assert!(a2a_reference_agent::state(&bad).is_err());
 }
+
+#[tokio::test]
+async fn failed_deliveries_are_retried_and_redirects_not_followed() {
+    // Two 503s, then a redirect (not followed), then 200s.
+    let hook = Receiver::scripted(vec![
+        (503, None),
+        (503, None),
+        (302, Some("/elsewhere".into())),
+    ])
+    .await;
+    let a = start(push_config(&hook)).await;
+    let t = a.task_v1("ask").await;
+    let id = t["id"].as_str().unwrap().to_owned();
+    a.v1(
+        "CreateTaskPushNotificationConfig",
+        json!({"taskId": id, "url": hook.url("/r")}),
+    )
+    .await;
+    // Canceling makes exactly one event, so one delivery: its attempts are all the hits.
+    a.v1("CancelTask", json!({"id": id})).await;
+    let hits = hook.drain(Duration::from_millis(800)).await;
+    assert!(
+        hits.iter().all(|h| h.path == "/r"),
+        "a redirect was followed"
+    );
+    // Two 503s, then the redirect ends it; every attempt carries the event's webhook-id.
+    assert_eq!(
+        hits.len(),
+        3,
+        "two retries after two 503s, none after the 302"
+    );
+    assert!(hits.iter().all(|h| h.body == hits[0].body));
+    let ids: Vec<_> = hits.iter().map(|h| h.header("webhook-id")).collect();
+    assert!(ids[0].is_some() && ids.windows(2).all(|w| w[0] == w[1]));
+    assert_eq!(
+        hits[0].json()["statusUpdate"]["status"]["state"],
+        "TASK_STATE_CANCELED"
+    );
+}
+
+#[tokio::test]
+async fn host_names_are_resolved_before_they_are_trusted() {
+    let hook = Receiver::start().await;
+    let a = start(push_config(&hook)).await;
+    let t = a.task_v1("ask").await;
+    // `localhost` is in /etc/hosts: it resolves to loopback and is refused.
+    let code = a
+        .v1_error(
+            "CreateTaskPushNotificationConfig",
+            json!({"taskId": t["id"], "url": format!("http://localhost:{}/x", hook.port)}),
+        )
+        .await;
+    assert_eq!(code, -32602);
+}
