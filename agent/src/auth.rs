@@ -70,8 +70,9 @@ pub enum AuthFailure {
     Invalid(String),
 }
 
+/// One accepted API key, kept as its SHA-256 digest (compared without early exit).
 #[derive(Debug)]
-struct ApiKey {
+pub struct ApiKey {
     digest: [u8; 32],
     principal: String,
     scopes: Vec<String>,
@@ -83,14 +84,10 @@ pub enum Authenticator {
     None,
     ApiKey {
         header: HeaderName,
-        keys: Vec<ApiKeyEntry>,
+        keys: Vec<ApiKey>,
     },
     Bearer(Box<Validator>),
 }
-
-/// One accepted API key (stored as its SHA-256 digest, compared without early exit).
-#[derive(Debug)]
-pub struct ApiKeyEntry(ApiKey);
 
 fn digest(bytes: &[u8]) -> [u8; 32] {
     Sha256::digest(bytes).into()
@@ -120,11 +117,11 @@ impl Authenticator {
                         if k.key.is_empty() || k.principal.is_empty() {
                             return Err("auth.api_keys: key and principal must be non-empty".into());
                         }
-                        Ok(ApiKeyEntry(ApiKey {
+                        Ok(ApiKey {
                             digest: digest(k.key.as_bytes()),
                             principal: k.principal.clone(),
                             scopes: k.scopes.clone(),
-                        }))
+                        })
                     })
                     .collect::<Result<Vec<_>, String>>()?;
                 Ok(Self::ApiKey { header, keys })
@@ -192,14 +189,14 @@ impl Authenticator {
                 let d = digest(value.as_bytes());
                 let mut found = None;
                 for k in keys {
-                    if same(&k.0.digest, &d) {
+                    if same(&k.digest, &d) {
                         found = Some(k);
                     }
                 }
                 found
                     .map(|k| Caller {
-                        principal: k.0.principal.clone(),
-                        scopes: Some(k.0.scopes.clone()),
+                        principal: k.principal.clone(),
+                        scopes: Some(k.scopes.clone()),
                     })
                     .ok_or_else(|| AuthFailure::Invalid("unknown API key".into()))
             }

@@ -2,8 +2,10 @@
 //!
 //! It serves A2A 1.0 (JSON-RPC and HTTP+JSON, with SSE streaming on both) and A2A 0.3 (JSON-RPC)
 //! from one process, keeps tasks in a bounded in-memory store, and reaches every task state on
-//! request through scripted behaviours (see `agent/README.md`). Named, off-by-default
-//! [defects](defects) make it deliberately wrong in one way each, so the kit can prove its checks
+//! request through scripted behaviours (see `agent/README.md`). Optional [authentication](auth)
+//! (API key or bearer JWT), the [message-integrity extension](message_integrity) and
+//! [webhook delivery](push) make it a secured agent too. Named, off-by-default
+//! [defects] make it deliberately wrong in one way each, so the kit can prove its checks
 //! fail when they should.
 //!
 //! ```no_run
