@@ -618,7 +618,7 @@ async fn private_webhooks_are_refused_and_nothing_follows_a_delete() {
     )
     .await;
     // In-flight deliveries may land right after the delete; then nothing.
-    tokio::time::sleep(Duration::from_millis(150)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
     let _ = hook.drain(Duration::from_millis(50)).await;
     assert!(hook.next(Duration::from_millis(500)).await.is_none());
 }

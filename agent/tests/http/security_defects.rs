@@ -205,7 +205,7 @@ async fn holds(p: &Probe, id: &str) -> bool {
             )
             .await;
             // Deliveries in flight at the delete may still land; nothing after them.
-            tokio::time::sleep(Duration::from_millis(150)).await;
+            tokio::time::sleep(Duration::from_millis(300)).await;
             let _ = p.hook.drain(Duration::from_millis(30)).await;
             p.hook
                 .next_on("/del", Duration::from_millis(400))
