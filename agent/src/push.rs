@@ -410,6 +410,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn backoff_is_exponential_capped_and_jittered() {
+        let settings = PushConfigSection {
+            backoff_ms: 100,
+            max_backoff_ms: 1000,
+            ..PushConfigSection::default()
+        };
+        let p = Pusher::new(&settings, Defects::none()).unwrap();
+        for (attempt, cap) in [
+            (1, 100),
+            (2, 200),
+            (3, 400),
+            (4, 800),
+            (5, 1000),
+            (40, 1000),
+        ] {
+            let delays: Vec<u128> = (0..64).map(|_| p.delay(attempt).as_millis()).collect();
+            assert!(delays.iter().all(|d| *d <= cap), "attempt {attempt}");
+            assert!(
+                delays.iter().any(|d| *d != delays[0]),
+                "attempt {attempt}: no jitter"
+            );
+        }
+    }
+
+    #[test]
     fn private_ranges_are_refused() {
         for ip in [
             "127.0.0.1",
