@@ -169,6 +169,25 @@ pub const KEYWORDS: &[&str] = &[
     "complete", "ask", "auth", "slow", "chunks", "fail", "reject", "message",
 ];
 
+/// The card skill a message uses: `echo` for plain text (no keyword, or `complete`), `scripted`
+/// for every keyword and TCK prefix. Scopes (`auth.skill_scopes`) are required per skill.
+pub fn skill(message: &Message) -> &'static str {
+    if TCK_PREFIXES
+        .iter()
+        .any(|p| message.message_id.starts_with(*p))
+    {
+        return "scripted";
+    }
+    let lower = message.text().to_lowercase();
+    let keyword = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|w| KEYWORDS.contains(w));
+    match keyword {
+        None | Some("complete") => "echo",
+        Some(_) => "scripted",
+    }
+}
+
 /// Chooses what to do with `message`. `continuing` is true for a message to an existing task
 /// (which never gets a bare Message reply).
 pub fn plan(message: &Message, continuing: bool, cfg: &BehaviourConfig) -> Plan {

@@ -136,6 +136,44 @@ fn signing_key(settings: &Settings) -> Result<Option<SigningKey>, CardSetupError
     Ok(Some(key))
 }
 
+/// The card's security declarations for the configured authentication, in the 1.0 shape
+/// (`securitySchemes` as `ProtoJSON` oneof wrappers, `securityRequirements`) and the 0.3 shape
+/// (`type`-tagged schemes, `security`). One scheme object carries both forms: each version's
+/// reader ignores the other's members, as it does for the card's other version-specific fields.
+fn security(settings: &Settings) -> Option<(&'static str, Value)> {
+    let auth = &settings.config.auth;
+    match auth.mode.as_str() {
+        "api_key" => Some((
+            "apiKey",
+            json!({
+                "apiKeySecurityScheme": {"location": "header", "name": auth.api_key_header,
+                    "description": "An API key issued by the operator."},
+                "type": "apiKey", "in": "header", "name": auth.api_key_header,
+                "description": "An API key issued by the operator.",
+            }),
+        )),
+        "bearer" => Some((
+            "bearer",
+            json!({
+                "httpAuthSecurityScheme": {"scheme": "Bearer", "bearerFormat": "JWT",
+                    "description": "A JWT bearer token (RFC 6750)."},
+                "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                "description": "A JWT bearer token (RFC 6750).",
+            }),
+        )),
+        _ => None,
+    }
+}
+
+/// Adds the 1.0 `securityRequirements` and 0.3 `security` members for `scheme` with `scopes`.
+fn add_requirements(object: &mut Map<String, Value>, scheme: &str, scopes: &[&str]) {
+    object.insert(
+        "securityRequirements".into(),
+        json!([{ "schemes": { scheme: { "list": scopes } } }]),
+    );
+    object.insert("security".into(), json!([{ scheme: scopes }]));
+}
+
 fn skills(extended: bool) -> Value {
     let mut skills = vec![
         json!({
@@ -167,7 +205,7 @@ fn skills(extended: bool) -> Value {
     Value::Array(skills)
 }
 
-fn card_json(settings: &Settings, base: &str, extended: bool) -> Value {
+fn card_json(settings: &Settings, base: &str, extended: bool, extension: Option<&Value>) -> Value {
     let cfg = &settings.config;
     let jsonrpc = format!("{base}{JSONRPC_PATH}");
     let declares_extended = settings.extended_card != ExtendedCard::Off;
@@ -193,17 +231,34 @@ fn card_json(settings: &Settings, base: &str, extended: bool) -> Value {
         json!({"organization": cfg.card.organization, "url": cfg.card.organization_url}),
     );
     card.insert("version".into(), cfg.card.version.clone().into());
-    card.insert(
-        "capabilities".into(),
-        json!({
+    card.insert("capabilities".into(), {
+        let mut caps = json!({
             "streaming": cfg.capabilities.streaming,
             "pushNotifications": cfg.capabilities.push_notifications,
             "extendedAgentCard": declares_extended,
-        }),
-    );
+        });
+        if let Some(integrity) = extension {
+            caps["extensions"] = json!([integrity]);
+        }
+        caps
+    });
     card.insert("defaultInputModes".into(), json!(cfg.card.input_modes));
     card.insert("defaultOutputModes".into(), json!(cfg.card.output_modes));
-    card.insert("skills".into(), skills(extended));
+    let mut skills = skills(extended);
+    if let Some((name, scheme)) = security(settings) {
+        card.insert("securitySchemes".into(), json!({ name: scheme }));
+        add_requirements(&mut card, name, &[]);
+        for skill in skills.as_array_mut().into_iter().flatten() {
+            let scope = skill
+                .get("id")
+                .and_then(Value::as_str)
+                .and_then(|id| cfg.auth.skill_scopes.get(id));
+            if let (Some(scope), Some(object)) = (scope, skill.as_object_mut()) {
+                add_requirements(object, name, &[scope.as_str()]);
+            }
+        }
+    }
+    card.insert("skills".into(), skills);
     // The A2A 0.3 view of the same agent (ignored by 1.0 clients).
     card.insert("protocolVersion".into(), "0.3.0".into());
     card.insert("url".into(), jsonrpc.clone().into());
@@ -219,20 +274,42 @@ fn card_json(settings: &Settings, base: &str, extended: bool) -> Value {
     Value::Object(card)
 }
 
+/// Deliberately wrong (`card-signature-invalid`): flips one bit of the first signature's
+/// first byte, so the JWS no longer verifies while staying well-formed base64url.
+fn corrupt_signature(card: &mut Value) {
+    let Some(Value::String(sig)) = card.pointer_mut("/signatures/0/signature") else {
+        return;
+    };
+    let alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    if let Some(first) = sig.chars().next()
+        && let Some(i) = alphabet.find(first)
+    {
+        let flipped = alphabet.as_bytes()[i ^ 32] as char;
+        sig.replace_range(0..1, &flipped.to_string());
+    }
+}
+
 /// Renders (and signs) the cards for an agent reachable at `base` (no trailing slash).
-pub fn render(settings: &Settings, base: &str) -> Result<Cards, CardSetupError> {
+pub fn render(
+    settings: &Settings,
+    base: &str,
+    extension: Option<&Value>,
+) -> Result<Cards, CardSetupError> {
     let base = base.trim_end_matches('/');
     let key = signing_key(settings)?;
     let jku = format!("{base}{JWKS_PATH}");
     let finish = |mut json: Value| -> Result<RenderedCard, CardSetupError> {
         if let Some(key) = &key {
             a2a_security::card::sign(&mut json, key, Some(&jku)).map_err(CardSetupError::Sign)?;
+            if settings.defects.has(Defect::CardSignatureInvalid) {
+                corrupt_signature(&mut json);
+            }
         }
         Ok(RenderedCard::new(json, settings))
     };
-    let public = finish(card_json(settings, base, false))?;
+    let public = finish(card_json(settings, base, false, extension))?;
     let extended = match settings.extended_card {
-        ExtendedCard::On => Some(finish(card_json(settings, base, true))?),
+        ExtendedCard::On => Some(finish(card_json(settings, base, true, extension))?),
         _ => None,
     };
     let jwks = key

@@ -3,6 +3,7 @@
 //! Every key and its default is listed in `agent/README.md`; unknown keys are rejected so a typo
 //! cannot silently leave a default in place.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -28,6 +29,9 @@ pub struct Config {
     pub store: StoreConfig,
     pub limits: LimitsConfig,
     pub behaviour: BehaviourConfig,
+    pub auth: AuthConfig,
+    pub integrity: IntegrityConfig,
+    pub push: PushConfigSection,
 }
 
 impl Default for Config {
@@ -42,6 +46,142 @@ impl Default for Config {
             store: StoreConfig::default(),
             limits: LimitsConfig::default(),
             behaviour: BehaviourConfig::default(),
+            auth: AuthConfig::default(),
+            integrity: IntegrityConfig::default(),
+            push: PushConfigSection::default(),
+        }
+    }
+}
+
+/// `[auth]`: who may call the agent (see `auth.rs`).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthConfig {
+    /// `"none"` (default), `"api_key"` or `"bearer"`.
+    pub mode: String,
+    /// The `realm` of the `WWW-Authenticate` challenge.
+    pub realm: String,
+    /// API-key mode: the request header carrying the key.
+    pub api_key_header: String,
+    /// API-key mode: the accepted keys, each with its principal and scopes.
+    pub api_keys: Vec<ApiKeyConfig>,
+    /// Bearer mode: an HS256 secret (at least 32 bytes), as text.
+    pub hs256_secret: Option<String>,
+    /// Bearer mode: a JWKS file (RS256, PS256, ES256, `EdDSA` or HS* keys).
+    pub jwks_file: Option<String>,
+    /// Bearer mode: an inline JWKS (JSON text).
+    pub jwks: Option<String>,
+    /// Bearer mode: the accepted `iss` (unset: not checked).
+    pub issuer: Option<String>,
+    /// Bearer mode: the accepted `aud` (unset: not checked).
+    pub audience: Option<String>,
+    /// Bearer mode: clock skew tolerated on `exp`, `nbf`, `iat`, in seconds.
+    pub leeway_secs: u64,
+    /// Bearer mode: require `jti` and refuse a token presented twice.
+    pub replay: bool,
+    /// Scope a caller needs to use a skill, by skill id (`echo`, `scripted`).
+    pub skill_scopes: BTreeMap<String, String>,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            mode: "none".into(),
+            realm: "a2a".into(),
+            api_key_header: "X-API-Key".into(),
+            api_keys: Vec::new(),
+            hs256_secret: None,
+            jwks_file: None,
+            jwks: None,
+            issuer: None,
+            audience: None,
+            leeway_secs: 60,
+            replay: false,
+            skill_scopes: BTreeMap::new(),
+        }
+    }
+}
+
+/// `[[auth.api_keys]]`
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ApiKeyConfig {
+    pub key: String,
+    pub principal: String,
+    #[serde(default)]
+    pub scopes: Vec<String>,
+}
+
+/// `[integrity]`: the message-integrity extension (`docs/extensions/message-integrity.md`).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct IntegrityConfig {
+    /// Declare and support the extension.
+    pub enabled: bool,
+    /// Declare it `required: true`: a request that does not activate it is refused.
+    pub required: bool,
+    /// The key set; the first is the primary key.
+    pub keys: Vec<IntegrityKeyConfig>,
+    /// Window: oldest accepted timestamp, in seconds.
+    pub max_age_secs: u64,
+    /// Window: how far ahead a timestamp may be, in seconds.
+    pub max_skew_secs: u64,
+}
+
+impl Default for IntegrityConfig {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            required: false,
+            keys: Vec::new(),
+            max_age_secs: 300,
+            max_skew_secs: 60,
+        }
+    }
+}
+
+/// `[[integrity.keys]]`
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct IntegrityKeyConfig {
+    pub id: String,
+    /// The secret as text (at least 32 bytes).
+    pub secret: String,
+}
+
+/// `[push]`: webhook delivery.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct PushConfigSection {
+    /// Accept webhooks on loopback, private, link-local and other non-public addresses.
+    pub allow_private_webhooks: bool,
+    /// Hosts (names or IP literals) accepted even though they are not public.
+    pub allowed_hosts: Vec<String>,
+    /// Deliveries queued at most; beyond, new ones are dropped (and logged).
+    pub queue: usize,
+    /// Attempts per delivery (the first included).
+    pub max_attempts: u32,
+    /// First retry delay; doubled each attempt, with full jitter.
+    pub backoff_ms: u64,
+    /// Cap on the retry delay.
+    pub max_backoff_ms: u64,
+    /// Timeout of one delivery attempt.
+    pub timeout_ms: u64,
+    /// Standard Webhooks signing secret (`whsec_…`); unset: deliveries are not signed.
+    pub signing_secret: Option<String>,
+}
+
+impl Default for PushConfigSection {
+    fn default() -> Self {
+        Self {
+            allow_private_webhooks: false,
+            allowed_hosts: Vec::new(),
+            queue: 1024,
+            max_attempts: 4,
+            backoff_ms: 200,
+            max_backoff_ms: 5000,
+            timeout_ms: 5000,
+            signing_secret: None,
         }
     }
 }
@@ -70,7 +210,7 @@ impl Default for ProtocolConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct CapabilitiesConfig {
     pub streaming: bool,
-    /// Push-notification configuration methods. Off by default until webhook delivery lands.
+    /// Push notifications (configuration methods and webhook delivery).
     pub push_notifications: bool,
     /// `"off"` (not declared), `"on"` (declared and served) or `"unconfigured"` (declared but
     /// not configured: `ExtendedAgentCardNotConfiguredError`).
@@ -81,7 +221,7 @@ impl Default for CapabilitiesConfig {
     fn default() -> Self {
         Self {
             streaming: true,
-            push_notifications: false,
+            push_notifications: true,
             extended_card: "off".into(),
         }
     }

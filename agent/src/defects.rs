@@ -164,6 +164,72 @@ defects! {
     /// The agent card is served without caching headers.
     CardWithoutCacheHeaders = "card-without-cache-headers", ["S-01"],
         "the agent card is served without Cache-Control and ETag";
+
+    // ---- security and push (probed with authentication, integrity and push configured) ----
+
+    /// A 401 carries no `WWW-Authenticate` challenge.
+    UnauthorizedWithoutChallenge = "unauthorized-without-challenge", ["SEC-AUTH-02", "AUTH-02"],
+        "401 responses carry no WWW-Authenticate challenge";
+    /// One operation (HTTP+JSON `GET /tasks`, `ListTasks`) runs without credentials.
+    MissingCredentialsAccepted = "missing-credentials-accepted", ["SEC-AUTH-01", "AUTH-01"],
+        "ListTasks over HTTP+JSON (GET /tasks) is served without credentials instead of 401";
+    /// The store ignores the principal: any caller sees any principal's task.
+    OtherPrincipalTaskVisible = "other-principal-task-visible", ["SEC-AUTH-06", "AUTH-04"],
+        "another principal's task is visible (and usable) instead of behaving like an unknown id";
+    /// A bearer token presented a second time (same `jti`) is accepted.
+    ReplayedJtiAccepted = "replayed-jti-accepted", ["SEC-REPLAY-01"],
+        "a bearer token whose jti was already used is accepted instead of 401";
+    /// An expired bearer token is accepted.
+    ExpiredTokenAccepted = "expired-token-accepted", ["SEC-JWT-01"],
+        "a bearer token whose exp has passed is accepted instead of 401";
+    /// An unsigned (`alg: none`) bearer token is accepted.
+    AlgNoneAccepted = "alg-none-accepted", ["SEC-JWT-05"],
+        "an unsigned bearer token (alg none) is accepted instead of 401";
+    /// A `required` extension that the request does not activate is not enforced.
+    RequiredExtensionNotEnforced = "required-extension-not-enforced", ["SEC-MI-01", "EXT-01"],
+        "a request that does not activate the required message-integrity extension is served instead of -32008";
+    /// Activated extensions are not echoed in the response header.
+    ExtensionNotEchoed = "extension-not-echoed", ["EXT-05"],
+        "responses do not list the activated extension in A2A-Extensions / X-A2A-Extensions";
+    /// A message-integrity timestamp outside the window is accepted.
+    StaleIntegrityAccepted = "stale-integrity-accepted", ["SEC-REPLAY-04"],
+        "a message-integrity request with a stale timestamp is accepted instead of 401";
+    /// Webhook deliveries omit the configured `Authorization`.
+    WebhookWithoutAuthorization = "webhook-without-authorization", ["SEC-PUSH-01", "PUSH-14"],
+        "webhook deliveries carry no Authorization header although the config names credentials";
+    /// A webhook URL on loopback is accepted although not allow-listed.
+    WebhookToLoopbackAccepted = "webhook-to-loopback-accepted", ["SEC-PUSH-04"],
+        "a webhook URL on a loopback address is accepted (and delivered to) without being allow-listed";
+    /// Deliveries go on after the push configuration was deleted.
+    DeliveriesAfterDelete = "deliveries-after-delete", ["SEC-PUSH-06", "PUSH-11"],
+        "webhook deliveries continue after the push configuration was deleted";
+    /// The card's signature does not verify.
+    CardSignatureInvalid = "card-signature-invalid", ["SEC-CARD-01", "CARD-14"],
+        "the agent card's JWS signature does not verify (one bit of it is flipped)";
+}
+
+impl Defect {
+    /// Whether the defect belongs to the security and push pass: its probes need an agent with
+    /// authentication, the integrity extension and push delivery configured
+    /// (`tests/http/security_defects.rs`).
+    pub const fn is_security(self) -> bool {
+        matches!(
+            self,
+            Self::UnauthorizedWithoutChallenge
+                | Self::MissingCredentialsAccepted
+                | Self::OtherPrincipalTaskVisible
+                | Self::ReplayedJtiAccepted
+                | Self::ExpiredTokenAccepted
+                | Self::AlgNoneAccepted
+                | Self::RequiredExtensionNotEnforced
+                | Self::ExtensionNotEchoed
+                | Self::StaleIntegrityAccepted
+                | Self::WebhookWithoutAuthorization
+                | Self::WebhookToLoopbackAccepted
+                | Self::DeliveriesAfterDelete
+                | Self::CardSignatureInvalid
+        )
+    }
 }
 
 impl fmt::Display for Defect {

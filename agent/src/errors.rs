@@ -58,6 +58,11 @@ pub enum ErrorKind {
     RouteNotFound,
     /// The route exists but not with this HTTP method.
     MethodNotAllowed,
+    /// Missing or invalid credentials (HTTP 401; JSON-RPC -32000, a server error A2A leaves
+    /// unassigned, since A2A 1.0 §3.3.2 names no code).
+    Unauthenticated,
+    /// Valid credentials without the scope an operation needs (HTTP 403; JSON-RPC -32000).
+    PermissionDenied,
 }
 
 /// One row of the table.
@@ -113,6 +118,8 @@ pub const TABLE: &[ErrorRow] = &[
     row!(PayloadTooLarge, -32600, [413, 413], ["INVALID_ARGUMENT", "INVALID_ARGUMENT"], Some("PAYLOAD_TOO_LARGE"), false, "Request body too large"),
     row!(RouteNotFound, -32601, [404, 404], ["NOT_FOUND", "NOT_FOUND"], None, false, "No such route"),
     row!(MethodNotAllowed, -32601, [405, 405], ["UNIMPLEMENTED", "UNIMPLEMENTED"], None, false, "Method not allowed on this route"),
+    row!(Unauthenticated, -32000, [401, 401], ["UNAUTHENTICATED", "UNAUTHENTICATED"], Some("UNAUTHENTICATED"), false, "Authentication required"),
+    row!(PermissionDenied, -32000, [403, 403], ["PERMISSION_DENIED", "PERMISSION_DENIED"], Some("PERMISSION_DENIED"), false, "Permission denied"),
 ];
 
 impl ErrorKind {
@@ -270,7 +277,7 @@ impl std::error::Error for A2aError {}
 mod tests {
     use super::*;
 
-    const KINDS: [ErrorKind; 18] = [
+    const KINDS: [ErrorKind; 20] = [
         ErrorKind::TaskNotFound,
         ErrorKind::TaskNotCancelable,
         ErrorKind::PushNotificationNotSupported,
@@ -289,6 +296,8 @@ mod tests {
         ErrorKind::PayloadTooLarge,
         ErrorKind::RouteNotFound,
         ErrorKind::MethodNotAllowed,
+        ErrorKind::Unauthenticated,
+        ErrorKind::PermissionDenied,
     ];
 
     #[test]

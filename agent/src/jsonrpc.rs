@@ -8,6 +8,7 @@
 
 use std::sync::Arc;
 
+use axum::Extension;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri, header};
@@ -15,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use crate::App;
+use crate::auth::{self, Caller};
 use crate::defects::{Defect, Defects};
 use crate::errors::{A2aError, ErrorKind};
 use crate::operations::{SendOutcome, StreamStart};
@@ -37,12 +39,33 @@ struct Ctx<'a> {
     app: &'a App,
     version: ProtocolVersion,
     defects: &'a Defects,
+    caller: &'a Caller,
+    /// Set when a call was refused for a missing scope: a lone call is then answered with HTTP
+    /// 403 and its challenge.
+    denied: std::sync::OnceLock<String>,
 }
 
 impl Ctx<'_> {
     fn error(&self, id: &Value, error: &A2aError) -> Value {
         let typed = self.version == ProtocolVersion::V1_0;
         envelope(id, ("error", error.to_jsonrpc(typed, self.defects)))
+    }
+
+    fn owner(&self, tenant: &str) -> Owner {
+        Owner {
+            tenant: tenant.to_owned(),
+            principal: self.caller.principal.clone(),
+        }
+    }
+
+    fn check_scope(&self, message: &crate::task::Message) -> Result<(), A2aError> {
+        let r = self.app.check_scope(self.caller, message);
+        if let Err(e) = &r
+            && let Some(scope) = e.metadata.get("scope").and_then(Value::as_str)
+        {
+            let _ = self.denied.set(scope.to_owned());
+        }
+        r
     }
 
     fn echo_id(&self, id: &Value) -> Value {
@@ -73,8 +96,10 @@ fn json_response(status: StatusCode, body: &Value) -> Response {
 }
 
 /// `POST /jsonrpc`.
+#[allow(clippy::too_many_lines)] // One linear pipeline: read, parse, negotiate, dispatch, answer.
 pub async fn handle(
     State(app): State<Arc<App>>,
+    Extension(caller): Extension<Caller>,
     headers: HeaderMap,
     uri: Uri,
     body: Body,
@@ -87,6 +112,8 @@ pub async fn handle(
         app: &app,
         version: ProtocolVersion::V1_0,
         defects,
+        caller: &caller,
+        denied: std::sync::OnceLock::new(),
     };
     let Ok(bytes) = payload::read(&headers, body, limits.max_body_bytes).await else {
         let e = A2aError::new(ErrorKind::PayloadTooLarge).with_message(format!(
@@ -144,6 +171,8 @@ pub async fn handle(
         app: &app,
         version,
         defects,
+        caller: &caller,
+        denied: std::sync::OnceLock::new(),
     };
     match request {
         Value::Array(calls) => {
@@ -168,7 +197,21 @@ pub async fn handle(
             }
         }
         call => match one(&ctx, &call, false).await {
-            Reply::Json(v) => json_response(StatusCode::OK, &v),
+            Reply::Json(v) => match ctx.denied.get() {
+                Some(scope) => {
+                    let (e, challenge) = auth::insufficient_scope(&app, scope);
+                    auth::refusal(
+                        &app,
+                        &headers,
+                        uri.path(),
+                        uri.query(),
+                        &e,
+                        &v["id"],
+                        challenge,
+                    )
+                }
+                None => json_response(StatusCode::OK, &v),
+            },
             Reply::Nothing => StatusCode::NO_CONTENT.into_response(),
             Reply::Stream(r) => r,
         },
@@ -293,13 +336,6 @@ fn method_not_found(ctx: &Ctx<'_>, method: &str) -> A2aError {
     A2aError::new(kind).with_message(format!("method {shown:?} not found{hint}"))
 }
 
-fn owner(tenant: &str) -> Owner {
-    Owner {
-        tenant: tenant.to_owned(),
-        principal: String::new(),
-    }
-}
-
 fn stream(ctx: &Ctx<'_>, start: StreamStart, id: &Value) -> Response {
     let defects = ctx.defects.clone();
     let id = id.clone();
@@ -351,7 +387,8 @@ async fn dispatch_v1(
     match method {
         "SendMessage" => {
             let req = v1::send_request(params, d)?;
-            let outcome = agent.send(req.clone(), &owner(&req.tenant)).await?;
+            ctx.check_scope(&req.message)?;
+            let outcome = agent.send(req.clone(), &ctx.owner(&req.tenant)).await?;
             let unwrap = d.has(Defect::SendResultUnwrapped);
             done(match outcome {
                 SendOutcome::Task(t, view) if unwrap => v1::task(&t, view, d),
@@ -362,48 +399,51 @@ async fn dispatch_v1(
         }
         "SendStreamingMessage" => {
             let req = v1::send_request(params, d)?;
-            let start = agent.send_streaming(&req, &owner(&req.tenant))?;
+            ctx.check_scope(&req.message)?;
+            let start = agent.send_streaming(&req, &ctx.owner(&req.tenant)).await?;
             Ok(Dispatched::Stream(stream(ctx, start, id)))
         }
         "GetTask" => {
             let req = v1::get_request(params)?;
-            let (t, view) = agent.get(&req, &owner(&req.tenant))?;
+            let (t, view) = agent.get(&req, &ctx.owner(&req.tenant))?;
             done(v1::task(&t, view, d))
         }
         "ListTasks" => {
             let req = v1::list_request(params)?;
-            let (page, view) = agent.list(&req, &owner(&req.tenant))?;
+            let (page, view) = agent.list(&req, &ctx.owner(&req.tenant))?;
             done(v1::task_page(&page, req.query.page_size, view, d))
         }
         "CancelTask" => {
             let req = v1::task_ref(params)?;
-            let t = agent.cancel(&req, &owner(&req.tenant))?;
+            let t = agent.cancel(&req, &ctx.owner(&req.tenant))?;
             done(v1::task(&t, TaskView::FULL, d))
         }
         "SubscribeToTask" => {
             let req = v1::task_ref(params)?;
-            let start = agent.subscribe(&req, &owner(&req.tenant), true)?;
+            let start = agent.subscribe(&req, &ctx.owner(&req.tenant), true)?;
             Ok(Dispatched::Stream(stream(ctx, start, id)))
         }
         "CreateTaskPushNotificationConfig" => {
             let req = v1::push_create(params)?;
             done(v1::push_config(
-                &agent.create_push(&req, &owner(&req.tenant))?,
+                &agent.create_push(&req, &ctx.owner(&req.tenant)).await?,
             ))
         }
         "GetTaskPushNotificationConfig" => {
             let req = v1::push_ref(params)?;
-            done(v1::push_config(&agent.get_push(&req, &owner(&req.tenant))?))
+            done(v1::push_config(
+                &agent.get_push(&req, &ctx.owner(&req.tenant))?,
+            ))
         }
         "ListTaskPushNotificationConfigs" => {
             let req = v1::push_list(params)?;
-            let page = agent.list_push(&req, &owner(&req.tenant))?;
+            let page = agent.list_push(&req, &ctx.owner(&req.tenant))?;
             let configs: Vec<Value> = page.configs.iter().map(v1::push_config).collect();
             done(json!({ "configs": configs, "nextPageToken": page.next_page_token }))
         }
         "DeleteTaskPushNotificationConfig" => {
             let req = v1::push_ref(params)?;
-            agent.delete_push(&req, &owner(&req.tenant))?;
+            agent.delete_push(&req, &ctx.owner(&req.tenant))?;
             done(json!({}))
         }
         "GetExtendedAgentCard" => {
@@ -422,11 +462,12 @@ async fn dispatch_v03(
 ) -> Result<Dispatched, A2aError> {
     let agent = &ctx.app.agent;
     let d = ctx.defects;
-    let anyone = Owner::default();
+    let anyone = ctx.owner("");
     let done = |v: Value| Ok(Dispatched::Done(Ok(v)));
     match method {
         "message/send" => {
             let req = v03::send_request(params, d)?;
+            ctx.check_scope(&req.message)?;
             done(match agent.send(req, &anyone).await? {
                 SendOutcome::Task(t, view) => v03::task(&t, view, d),
                 SendOutcome::Message(m) => v03::message(&m, d),
@@ -434,7 +475,8 @@ async fn dispatch_v03(
         }
         "message/stream" => {
             let req = v03::send_request(params, d)?;
-            let start = agent.send_streaming(&req, &anyone)?;
+            ctx.check_scope(&req.message)?;
+            let start = agent.send_streaming(&req, &anyone).await?;
             Ok(Dispatched::Stream(stream(ctx, start, id)))
         }
         "tasks/get" => {
@@ -453,7 +495,7 @@ async fn dispatch_v03(
         }
         "tasks/pushNotificationConfig/set" => {
             let req = v03::push_create(params)?;
-            done(v03::push_config(&agent.create_push(&req, &anyone)?))
+            done(v03::push_config(&agent.create_push(&req, &anyone).await?))
         }
         "tasks/pushNotificationConfig/get" => {
             let req = v03::push_ref(params, false)?;

@@ -2,8 +2,10 @@
 //!
 //! It serves A2A 1.0 (JSON-RPC and HTTP+JSON, with SSE streaming on both) and A2A 0.3 (JSON-RPC)
 //! from one process, keeps tasks in a bounded in-memory store, and reaches every task state on
-//! request through scripted behaviours (see `agent/README.md`). Named, off-by-default
-//! [defects](defects) make it deliberately wrong in one way each, so the kit can prove its checks
+//! request through scripted behaviours (see `agent/README.md`). Optional [authentication](auth)
+//! (API key or bearer JWT), the [message-integrity extension](message_integrity) and
+//! [webhook delivery](push) make it a secured agent too. Named, off-by-default
+//! [defects] make it deliberately wrong in one way each, so the kit can prove its checks
 //! fail when they should.
 //!
 //! ```no_run
@@ -15,6 +17,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod auth;
 pub mod behaviour;
 pub mod card;
 pub mod clock;
@@ -22,8 +25,10 @@ pub mod config;
 pub mod defects;
 pub mod errors;
 pub mod jsonrpc;
+pub mod message_integrity;
 pub mod operations;
 pub mod payload;
+pub mod push;
 pub mod rest;
 pub mod sse;
 pub mod task;
@@ -52,6 +57,8 @@ use crate::task::TaskStore;
 pub struct App {
     pub agent: Agent,
     pub cards: Cards,
+    pub auth: auth::Authenticator,
+    pub integrity: Option<message_integrity::Integrity>,
 }
 
 impl App {
@@ -64,6 +71,21 @@ impl App {
             }
             _ => Err(A2aError::new(ErrorKind::UnsupportedOperation)
                 .with_message("this agent declares no extended agent card")),
+        }
+    }
+}
+
+impl App {
+    /// Refuses a message to a skill whose scope (`auth.skill_scopes`) the caller lacks.
+    pub fn check_scope(
+        &self,
+        caller: &auth::Caller,
+        message: &task::Message,
+    ) -> Result<(), A2aError> {
+        let skill = behaviour::skill(message);
+        match self.agent.settings.config.auth.skill_scopes.get(skill) {
+            Some(scope) if !caller.has_scope(scope) => Err(auth::insufficient_scope(self, scope).0),
+            _ => Ok(()),
         }
     }
 }
@@ -90,11 +112,24 @@ pub fn state_with_clock(config: &Config, clock: Arc<dyn Clock>) -> Result<Arc<Ap
         clock,
         settings.defects.clone(),
     ));
-    let cards = card::render(&settings, &base_url(&settings))
+    let integrity = message_integrity::Integrity::from_config(&settings.config.integrity)
+        .map_err(ConfigError::Invalid)?;
+    let declaration = integrity
+        .as_ref()
+        .map(message_integrity::Integrity::declaration);
+    let cards = card::render(&settings, &base_url(&settings), declaration.as_ref())
         .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+    let pusher = Arc::new(
+        push::Pusher::new(&settings.config.push, settings.defects.clone())
+            .map_err(ConfigError::Invalid)?,
+    );
+    let auth =
+        auth::Authenticator::from_config(&settings.config.auth).map_err(ConfigError::Invalid)?;
     Ok(Arc::new(App {
-        agent: Agent::new(settings, store),
+        agent: Agent::new(settings, store, pusher),
         cards,
+        auth,
+        integrity,
     }))
 }
 
@@ -110,12 +145,26 @@ async fn jwks(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
 }
 
 /// The router over an application state.
+///
+/// Everything but the public card and its JWKS passes the authentication middleware
+/// ([`auth::middleware`]): JSON-RPC, every HTTP+JSON route (streams and push configurations
+/// included) and unknown routes.
 pub fn router(app: Arc<App>) -> Router {
+    let protected = Router::new()
+        .route(card::JSONRPC_PATH, post(jsonrpc::handle))
+        .fallback(rest::handle)
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&app),
+            message_integrity::middleware,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&app),
+            auth::middleware,
+        ));
     Router::new()
         .route(card::CARD_PATH, get(agent_card))
         .route(card::JWKS_PATH, get(jwks))
-        .route(card::JSONRPC_PATH, post(jsonrpc::handle))
-        .fallback(rest::handle)
+        .merge(protected)
         .with_state(app)
 }
 

@@ -123,6 +123,7 @@ pub struct PushPage {
 pub struct Agent {
     pub settings: Settings,
     pub store: Arc<TaskStore>,
+    pub pusher: Arc<crate::push::Pusher>,
 }
 
 #[allow(clippy::needless_pass_by_value)] // Called as `.map_err(|e| store_error(e, id))`.
@@ -228,8 +229,16 @@ async fn run_script(store: Arc<TaskStore>, task_id: String, steps: Vec<Step>, de
 
 impl Agent {
     /// An agent with an empty store.
-    pub fn new(settings: Settings, store: Arc<TaskStore>) -> Self {
-        Self { settings, store }
+    pub fn new(
+        settings: Settings,
+        store: Arc<TaskStore>,
+        pusher: Arc<crate::push::Pusher>,
+    ) -> Self {
+        Self {
+            settings,
+            store,
+            pusher,
+        }
     }
 
     fn defect(&self, d: Defect) -> bool {
@@ -293,7 +302,7 @@ impl Agent {
     }
 
     /// Starts a send: a Message reply, or a task (new or continued) with its script running.
-    fn start(&self, req: &SendRequest, owner: &Owner) -> Result<StreamStart, A2aError> {
+    async fn start(&self, req: &SendRequest, owner: &Owner) -> Result<StreamStart, A2aError> {
         self.check_media_types(&req.message)?;
         if req.push.is_some() {
             self.require_push()?;
@@ -319,7 +328,7 @@ impl Agent {
                         };
                         self.spawn(&task_id, steps);
                     }
-                    self.register_push(req, owner, &task_id)?;
+                    self.register_push(req, owner, &task_id).await?;
                     return Ok(StreamStart::Task {
                         subscription: Box::new(subscription),
                         view,
@@ -353,7 +362,7 @@ impl Agent {
                     .create(owner, context_id, first)
                     .map_err(|e| store_error(e, ""))?;
                 let task_id = subscription.task.id.clone();
-                self.register_push(req, owner, &task_id)?;
+                self.register_push(req, owner, &task_id).await?;
                 self.spawn(&task_id, steps);
                 Ok(StreamStart::Task {
                     subscription: Box::new(subscription),
@@ -364,7 +373,7 @@ impl Agent {
         }
     }
 
-    fn register_push(
+    async fn register_push(
         &self,
         req: &SendRequest,
         owner: &Owner,
@@ -373,10 +382,11 @@ impl Agent {
         if let Some(push) = &req.push {
             let mut config = push.clone();
             task_id.clone_into(&mut config.task_id);
-            check_webhook_url(&config.url)?;
+            self.pusher.check_url(&config.url).await?;
             self.store
                 .put_push_config(owner, config)
                 .map_err(|e| store_error(e, task_id))?;
+            self.pusher.watch(&self.store, owner, task_id);
         }
         Ok(())
     }
@@ -384,7 +394,7 @@ impl Agent {
     /// `SendMessage`: blocking by default (waits for a terminal or interrupted state);
     /// `returnImmediately` answers as soon as the task exists.
     pub async fn send(&self, req: SendRequest, owner: &Owner) -> Result<SendOutcome, A2aError> {
-        let (mut subscription, view) = match self.start(&req, owner)? {
+        let (mut subscription, view) = match self.start(&req, owner).await? {
             StreamStart::Message(m) => return Ok(SendOutcome::Message(m)),
             StreamStart::Task {
                 subscription, view, ..
@@ -425,13 +435,13 @@ impl Agent {
     }
 
     /// `SendStreamingMessage`: the Task (or one Message) first, then its events.
-    pub fn send_streaming(
+    pub async fn send_streaming(
         &self,
         req: &SendRequest,
         owner: &Owner,
     ) -> Result<StreamStart, A2aError> {
         self.require_streaming()?;
-        self.start(req, owner)
+        self.start(req, owner).await
     }
 
     /// `GetTask`.
@@ -505,12 +515,19 @@ impl Agent {
     }
 
     /// `CreateTaskPushNotificationConfig`.
-    pub fn create_push(&self, req: &PushCreate, owner: &Owner) -> Result<PushConfig, A2aError> {
+    pub async fn create_push(
+        &self,
+        req: &PushCreate,
+        owner: &Owner,
+    ) -> Result<PushConfig, A2aError> {
         self.require_push()?;
-        check_webhook_url(&req.config.url)?;
-        self.store
+        self.pusher.check_url(&req.config.url).await?;
+        let config = self
+            .store
             .put_push_config(owner, req.config.clone())
-            .map_err(|e| store_error(e, &req.config.task_id))
+            .map_err(|e| store_error(e, &req.config.task_id))?;
+        self.pusher.watch(&self.store, owner, &config.task_id);
+        Ok(config)
     }
 
     /// `GetTaskPushNotificationConfig`.
@@ -567,22 +584,6 @@ impl Agent {
         self.store
             .delete_push_config(owner, &req.task_id, &req.id)
             .map_err(|e| store_error(e, &req.task_id))
-    }
-}
-
-/// A webhook URL must be an absolute `http` or `https` URL. (Address-range checks against SSRF
-/// come with webhook delivery.)
-fn check_webhook_url(url: &str) -> Result<(), A2aError> {
-    let ok = url.parse::<axum::http::Uri>().is_ok_and(|u| {
-        matches!(u.scheme_str(), Some("http" | "https")) && u.host().is_some_and(|h| !h.is_empty())
-    });
-    if ok {
-        Ok(())
-    } else {
-        Err(A2aError::invalid_params(
-            "url",
-            "must be an absolute http or https URL",
-        ))
     }
 }
 

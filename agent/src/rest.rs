@@ -9,6 +9,7 @@
 
 use std::sync::Arc;
 
+use axum::Extension;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
@@ -16,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use crate::App;
+use crate::auth::{self, Caller};
 use crate::errors::{A2aError, ErrorKind, ErrorTable};
 use crate::operations::SendOutcome;
 use crate::payload::{self, PayloadError};
@@ -126,7 +128,8 @@ fn route(method: &Method, path: &str) -> Result<Route, A2aError> {
     }
 }
 
-fn content_type(app: &App) -> &'static str {
+/// The REST content type of the configured revision.
+pub fn content_type(app: &App) -> &'static str {
     match app.agent.settings.error_table {
         ErrorTable::V1_0_1 => "application/a2a+json",
         ErrorTable::V1_0_0 => "application/json",
@@ -142,7 +145,8 @@ fn ok(app: &App, body: &Value) -> Response {
         .into_response()
 }
 
-fn error(app: &App, e: &A2aError) -> Response {
+/// An error as an HTTP+JSON response.
+pub fn error_response(app: &App, e: &A2aError) -> Response {
     let (status, body) = e.to_rest(app.agent.settings.error_table, &app.agent.settings.defects);
     let mut response = (
         status,
@@ -157,6 +161,28 @@ fn error(app: &App, e: &A2aError) -> Response {
         response.headers_mut().insert(header::ALLOW, v);
     }
     response
+}
+
+/// An error response; a 403 also carries its `WWW-Authenticate` challenge.
+fn auth_aware_error(app: &App, headers: &HeaderMap, uri: &Uri, e: &A2aError) -> Response {
+    if e.kind == ErrorKind::PermissionDenied {
+        let scope = e
+            .metadata
+            .get("scope")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let (_, challenge) = auth::insufficient_scope(app, scope);
+        return auth::refusal(
+            app,
+            headers,
+            uri.path(),
+            uri.query(),
+            e,
+            &Value::Null,
+            challenge,
+        );
+    }
+    error_response(app, e)
 }
 
 /// The query string as a JSON object of strings (the last of repeated names wins).
@@ -182,14 +208,15 @@ fn query_object(uri: &Uri) -> Map<String, Value> {
 /// Any route that is not the card or the JSON-RPC endpoint.
 pub async fn handle(
     State(app): State<Arc<App>>,
+    Extension(caller): Extension<Caller>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    match serve(&app, &method, &uri, &headers, body).await {
+    match serve(&app, &caller, &method, &uri, &headers, body).await {
         Ok(r) => r,
-        Err(e) => error(&app, &e),
+        Err(e) => auth_aware_error(&app, &headers, &uri, &e),
     }
 }
 
@@ -231,6 +258,7 @@ async fn read_body(
 
 async fn serve(
     app: &App,
+    caller: &Caller,
     method: &Method,
     uri: &Uri,
     headers: &HeaderMap,
@@ -248,7 +276,7 @@ async fn serve(
     let agent = &app.agent;
     let owner = Owner {
         tenant: route.tenant.clone(),
-        principal: String::new(),
+        principal: caller.principal.clone(),
     };
     // GET and DELETE take their parameters from the path and query (§11.5); POST from the body.
     let mut params = if *method == Method::POST {
@@ -286,6 +314,7 @@ async fn serve(
     let body = match route.op {
         Op::Send => {
             let req = v1::send_request(p, defects)?;
+            app.check_scope(caller, &req.message)?;
             match agent.send(req, &owner).await? {
                 SendOutcome::Task(t, view) => json!({ "task": v1::task(&t, view, defects) }),
                 SendOutcome::Message(m) => json!({ "message": v1::message(&m, defects) }),
@@ -293,7 +322,8 @@ async fn serve(
         }
         Op::Stream => {
             let req = v1::send_request(p, defects)?;
-            let start = agent.send_streaming(&req, &owner)?;
+            app.check_scope(caller, &req.message)?;
+            let start = agent.send_streaming(&req, &owner).await?;
             return Ok(sse::respond(start, defects, stream_encoder()));
         }
         Op::GetTask => {
@@ -314,7 +344,7 @@ async fn serve(
             let start = agent.subscribe(&v1::task_ref(p)?, &owner, true)?;
             return Ok(sse::respond(start, defects, stream_encoder()));
         }
-        Op::CreatePush => v1::push_config(&agent.create_push(&v1::push_create(p)?, &owner)?),
+        Op::CreatePush => v1::push_config(&agent.create_push(&v1::push_create(p)?, &owner).await?),
         Op::GetPush => v1::push_config(&agent.get_push(&v1::push_ref(p)?, &owner)?),
         Op::ListPush => {
             let page = agent.list_push(&v1::push_list(p)?, &owner)?;

@@ -178,6 +178,8 @@ pub struct PushConfig {
     pub url: String,
     pub token: Option<String>,
     pub authentication: Option<PushAuthentication>,
+    /// Registered through A2A 0.3: deliveries carry the Task (1.0: a `StreamResponse`).
+    pub v03: bool,
 }
 
 /// Whether a response shows a task's `artifacts` field.

@@ -259,22 +259,37 @@ impl TaskStore {
         })
     }
 
-    fn visible<'a>(inner: &'a mut Inner, owner: &Owner, id: &str) -> Option<&'a mut Entry> {
-        inner.tasks.get_mut(id).filter(|e| &e.owner == owner)
+    fn visible<'a>(&self, inner: &'a mut Inner, owner: &Owner, id: &str) -> Option<&'a mut Entry> {
+        inner
+            .tasks
+            .get_mut(id)
+            .filter(|e| self.owns(&e.owner, owner))
+    }
+
+    /// Whether a task of `task_owner` is the caller's (`other-principal-task-visible` compares
+    /// the tenant only).
+    fn owns(&self, task_owner: &Owner, caller: &Owner) -> bool {
+        if self.defects.has(Defect::OtherPrincipalTaskVisible) {
+            task_owner.tenant == caller.tenant
+        } else {
+            task_owner == caller
+        }
     }
 
     /// The task, if the caller may see it.
     pub fn get(&self, owner: &Owner, id: &str) -> Option<Task> {
         let mut inner = self.lock();
         self.purge(&mut inner);
-        Self::visible(&mut inner, owner, id).map(|e| e.task.clone())
+        self.visible(&mut inner, owner, id).map(|e| e.task.clone())
     }
 
     /// The task and every later event, if the caller may see it.
     pub fn subscribe(&self, owner: &Owner, id: &str) -> Result<Subscription, StoreError> {
         let mut inner = self.lock();
         self.purge(&mut inner);
-        let entry = Self::visible(&mut inner, owner, id).ok_or(StoreError::NotFound)?;
+        let entry = self
+            .visible(&mut inner, owner, id)
+            .ok_or(StoreError::NotFound)?;
         if self.defects.has(Defect::NewSubscriberClosesOthers) {
             // Deliberately wrong: the earlier subscribers are told to leave.
             entry.kick.send_modify(|k| *k = k.wrapping_add(1));
@@ -299,7 +314,9 @@ impl TaskStore {
         self.purge(&mut inner);
         let now = self.now();
         let max_history = self.limits.max_history;
-        let entry = Self::visible(&mut inner, owner, id).ok_or(StoreError::NotFound)?;
+        let entry = self
+            .visible(&mut inner, owner, id)
+            .ok_or(StoreError::NotFound)?;
         if let Some(ctx) = context_id
             && ctx != entry.task.context_id
             && !self.defects.has(Defect::ContextMismatchAccepted)
@@ -421,7 +438,9 @@ impl TaskStore {
         {
             let mut inner = self.lock();
             self.purge(&mut inner);
-            let entry = Self::visible(&mut inner, owner, id).ok_or(StoreError::NotFound)?;
+            let entry = self
+                .visible(&mut inner, owner, id)
+                .ok_or(StoreError::NotFound)?;
             let state = entry.task.status.state;
             if state.is_terminal() && !self.defects.has(Defect::CancelTerminalSucceeds) {
                 return Err(StoreError::NotCancelable(state));
@@ -454,7 +473,7 @@ impl TaskStore {
         let mut matching: Vec<(Millis, u64, &Task)> = inner
             .tasks
             .values()
-            .filter(|e| &e.owner == owner)
+            .filter(|e| self.owns(&e.owner, owner))
             .filter(|e| {
                 ignore_filter
                     || query
@@ -520,8 +539,9 @@ impl TaskStore {
         let mut inner = self.lock();
         self.purge(&mut inner);
         let limit = self.limits.max_push_configs;
-        let entry =
-            Self::visible(&mut inner, owner, &config.task_id).ok_or(StoreError::NotFound)?;
+        let entry = self
+            .visible(&mut inner, owner, &config.task_id)
+            .ok_or(StoreError::NotFound)?;
         if config.id.is_empty() {
             config.id = uuid::Uuid::new_v4().to_string();
         }
@@ -544,7 +564,9 @@ impl TaskStore {
     ) -> Result<PushConfig, StoreError> {
         let mut inner = self.lock();
         self.purge(&mut inner);
-        let entry = Self::visible(&mut inner, owner, task_id).ok_or(StoreError::NotFound)?;
+        let entry = self
+            .visible(&mut inner, owner, task_id)
+            .ok_or(StoreError::NotFound)?;
         entry
             .push
             .iter()
@@ -561,7 +583,9 @@ impl TaskStore {
     ) -> Result<Vec<PushConfig>, StoreError> {
         let mut inner = self.lock();
         self.purge(&mut inner);
-        let entry = Self::visible(&mut inner, owner, task_id).ok_or(StoreError::NotFound)?;
+        let entry = self
+            .visible(&mut inner, owner, task_id)
+            .ok_or(StoreError::NotFound)?;
         Ok(entry.push.clone())
     }
 
@@ -574,7 +598,9 @@ impl TaskStore {
     ) -> Result<(), StoreError> {
         let mut inner = self.lock();
         self.purge(&mut inner);
-        let entry = Self::visible(&mut inner, owner, task_id).ok_or(StoreError::NotFound)?;
+        let entry = self
+            .visible(&mut inner, owner, task_id)
+            .ok_or(StoreError::NotFound)?;
         entry.push.retain(|c| c.id != id);
         Ok(())
     }

@@ -370,6 +370,7 @@ fn decode_push(obj: &Obj<'_>, task_id: String) -> Result<PushConfig, A2aError> {
         url,
         token: obj.non_empty("token")?,
         authentication,
+        v03: true,
     })
 }
 

@@ -364,6 +364,7 @@ fn decode_push(obj: &Obj<'_>, task_id: Option<String>) -> Result<PushConfig, A2a
         url,
         token: obj.non_empty("token")?,
         authentication,
+        v03: false,
     })
 }
 

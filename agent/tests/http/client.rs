@@ -28,6 +28,8 @@ pub fn fast_config() -> Config {
     };
     c.behaviour.slow_step_ms = 40;
     c.behaviour.resubscribe_wait_ms = 300;
+    // Webhooks in these tests are loopback URLs (nothing leaves the machine).
+    c.push.allow_private_webhooks = true;
     c
 }
 

@@ -141,12 +141,13 @@ async fn resubscribe_follows_a_running_task_to_its_end() {
 
 #[tokio::test]
 async fn push_notification_config_methods() {
-    let a = Agent::new().await;
+    let mut off = fast_config();
+    off.capabilities.push_notifications = false;
+    let a = Agent::start(off).await;
     let t = a
         .v03("message/send", json!({"message": msg_v03("ask")}))
         .await;
-    let set =
-        json!({"taskId": t["id"], "pushNotificationConfig": {"url": "https://example.com/h"}});
+    let set = json!({"taskId": t["id"], "pushNotificationConfig": {"url": "http://127.0.0.1:9/h"}});
     assert_eq!(
         a.rpc(None, "tasks/pushNotificationConfig/set", set.clone())
             .await["error"]["code"],
@@ -160,7 +161,7 @@ async fn push_notification_config_methods() {
         .v03("message/send", json!({"message": msg_v03("ask")}))
         .await;
     let id = t["id"].clone();
-    let set = json!({"taskId": id, "pushNotificationConfig": {"id": "c1", "url": "https://example.com/h",
+    let set = json!({"taskId": id, "pushNotificationConfig": {"id": "c1", "url": "http://127.0.0.1:9/h",
                      "authentication": {"schemes": ["Bearer"], "credentials": "x"}}});
     let created = a.v03("tasks/pushNotificationConfig/set", set).await;
     assert_eq!(created["taskId"], id);

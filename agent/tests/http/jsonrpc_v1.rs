@@ -290,13 +290,15 @@ async fn subscribe_to_terminal_or_unknown_tasks_fails() {
 
 #[tokio::test]
 async fn push_config_methods_without_the_capability() {
-    let a = Agent::new().await;
+    let mut c = crate::client::fast_config();
+    c.capabilities.push_notifications = false;
+    let a = Agent::start(c).await;
     let t = a.task_v1("ask").await;
     let id = t["id"].clone();
     for (method, params) in [
         (
             "CreateTaskPushNotificationConfig",
-            json!({"taskId": id, "url": "https://example.com/hook"}),
+            json!({"taskId": id, "url": "http://127.0.0.1:9/hook"}),
         ),
         (
             "GetTaskPushNotificationConfig",
@@ -322,7 +324,7 @@ async fn push_config_methods_with_the_capability() {
     let created = a
         .v1(
             "CreateTaskPushNotificationConfig",
-            json!({"taskId": id, "url": "https://example.com/hook", "token": "tok",
+            json!({"taskId": id, "url": "http://127.0.0.1:9/hook", "token": "tok",
                    "authentication": {"scheme": "Bearer", "credentials": "secret"}}),
         )
         .await;
@@ -339,7 +341,7 @@ async fn push_config_methods_with_the_capability() {
     assert_eq!(got, created);
     a.v1(
         "CreateTaskPushNotificationConfig",
-        json!({"taskId": id, "url": "https://example.com/two"}),
+        json!({"taskId": id, "url": "http://127.0.0.1:9/two"}),
     )
     .await;
     let list = a
@@ -382,7 +384,7 @@ async fn push_config_methods_with_the_capability() {
     assert_eq!(
         a.v1_error(
             "CreateTaskPushNotificationConfig",
-            json!({"taskId": "nope", "url": "https://e.com/"})
+            json!({"taskId": "nope", "url": "http://127.0.0.1:9/"})
         )
         .await,
         -32001
@@ -398,7 +400,7 @@ async fn push_config_methods_with_the_capability() {
     let r = a
         .v1(
             "SendMessage",
-            json!({"message": msg_v1("ask"), "configuration": {"taskPushNotificationConfig": {"url": "https://example.com/inline"}}}),
+            json!({"message": msg_v1("ask"), "configuration": {"taskPushNotificationConfig": {"url": "http://127.0.0.1:9/inline"}}}),
         )
         .await;
     let list = a
@@ -407,7 +409,7 @@ async fn push_config_methods_with_the_capability() {
             json!({"taskId": r["task"]["id"]}),
         )
         .await;
-    assert_eq!(list["configs"][0]["url"], "https://example.com/inline");
+    assert_eq!(list["configs"][0]["url"], "http://127.0.0.1:9/inline");
 }
 
 #[tokio::test]
