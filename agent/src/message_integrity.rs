@@ -13,7 +13,7 @@
 //!    **before anything parses it** (headers, key, window, tag, then the replay store); a failure
 //!    is answered per §9: 401 with `WWW-Authenticate: A2A-Message-Integrity error="<code>"` (503
 //!    with `Retry-After` for a full replay store), a JSON-RPC body with `id: null` and code -32000,
-//!    or a `google.rpc.Status` `UNAUTHENTICATED` (code 16) on REST, with an `ErrorInfo` in the
+//!    or a `google.rpc.Status` `UNAUTHENTICATED` (code 401, the HTTP status, as A2A 1.0 §11.6) on REST, with an `ErrorInfo` in the
 //!    `a2a-conformance.dev` domain;
 //! 3. the request then runs with the verified bytes; its response lists the extension in the
 //!    version's extensions header and, unless it is an event stream (§8), is signed with the key
@@ -187,12 +187,13 @@ fn failure(app: &App, jsonrpc: bool, e: IntegrityError) -> Response {
             "error": { "code": -32000, "message": message, "data": [info] },
         })
     } else {
-        let (grpc, name) = if full {
-            (14, "UNAVAILABLE")
+        // A2A 1.0 §11.6: the REST `google.rpc.Status` carries the HTTP status as its code.
+        let name = if full {
+            "UNAVAILABLE"
         } else {
-            (16, "UNAUTHENTICATED")
+            "UNAUTHENTICATED"
         };
-        json!({ "error": { "code": grpc, "status": name, "message": message, "details": [info] } })
+        json!({ "error": { "code": status.as_u16(), "status": name, "message": message, "details": [info] } })
     };
     let content_type = if jsonrpc {
         "application/json"

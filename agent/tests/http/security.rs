@@ -446,7 +446,7 @@ async fn bad_integrity_headers_are_401_before_parsing() {
         "A2A-Message-Integrity error=\"bad_signature\""
     );
     let v: Value = r.json().await.unwrap();
-    assert_eq!(v["error"]["code"], 16);
+    assert_eq!(v["error"]["code"], 401);
     assert_eq!(v["error"]["status"], "UNAUTHENTICATED");
     // Replayed: the same signed request twice.
     let body = send_params("hello").to_string();
