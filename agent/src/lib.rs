@@ -24,6 +24,9 @@ pub mod clock;
 pub mod config;
 pub mod defects;
 pub mod errors;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod jsonrpc;
 pub mod message_integrity;
 pub mod operations;

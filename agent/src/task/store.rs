@@ -336,6 +336,7 @@ impl TaskStore {
                 timestamp: now,
             };
             reopened = entry.ended_at.take().map(|t| (t, entry.seq));
+            entry.events = broadcast::channel(self.limits.stream_buffer.max(1)).0;
         }
         message.task_id = Some(entry.task.id.clone());
         message.context_id = Some(entry.task.context_id.clone());
@@ -384,6 +385,10 @@ impl TaskStore {
         // No receiver is not an error: nobody is listening.
         let _ = entry.events.send(TaskEvent::Status(status));
         if state.is_terminal() {
+            // No event follows a terminal state: release the `stream_buffer` slots the channel
+            // preallocated (subscribers already attached drain the old one and see it close).
+            // Without this, a full store of finished tasks holds ~100 KiB per task.
+            entry.events = broadcast::channel(1).0;
             entry.ended_at = Some(now);
             let key = (now, entry.seq, id.to_owned());
             inner.ended.insert(key);
