@@ -1,0 +1,305 @@
+//! The webhook receiver the kit hosts for push-notification scenarios: a loopback HTTP listener
+//! that records every delivery, and the checks each delivery must pass.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use serde::Serialize;
+use serde_json::Value;
+use subtle_compare::constant_time_eq;
+
+use crate::scenario::Family;
+use crate::verdict::Failure;
+
+/// One delivery received.
+#[derive(Debug, Clone, Serialize)]
+pub struct Delivery {
+    /// Sequence number (1-based).
+    pub seq: usize,
+    /// Milliseconds since the receiver started.
+    pub at_ms: u64,
+    /// Method.
+    pub method: String,
+    /// Path and query.
+    pub path: String,
+    /// Headers (names lower-cased; values not redacted here: redact when reporting).
+    #[serde(skip)]
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    #[serde(skip)]
+    pub body: Vec<u8>,
+}
+
+impl Delivery {
+    /// The first value of a header.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        self.headers
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Largest delivery body kept.
+const MAX_DELIVERY_BYTES: usize = 1024 * 1024;
+/// Most deliveries kept.
+const MAX_DELIVERIES: usize = 1000;
+
+#[derive(Debug, Default)]
+struct State {
+    deliveries: Vec<Delivery>,
+    dropped: usize,
+}
+
+/// A running receiver; stops when dropped.
+#[derive(Debug)]
+pub struct WebhookReceiver {
+    addr: SocketAddr,
+    state: Arc<Mutex<State>>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl WebhookReceiver {
+    /// Binds `bind` (use port 0 for any) and starts serving. Only loopback addresses are
+    /// accepted: the kit never listens on a public interface.
+    pub async fn start(bind: SocketAddr) -> std::io::Result<Self> {
+        if !bind.ip().is_loopback() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "the webhook receiver binds loopback addresses only",
+            ));
+        }
+        let listener = tokio::net::TcpListener::bind(bind).await?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(Mutex::new(State::default()));
+        let started = Instant::now();
+        let handler_state = state.clone();
+        let app = axum::Router::new().fallback(
+            move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
+                let state = handler_state.clone();
+                async move {
+                    if body.len() > MAX_DELIVERY_BYTES {
+                        return StatusCode::PAYLOAD_TOO_LARGE;
+                    }
+                    let Ok(mut state) = state.lock() else {
+                        return StatusCode::INTERNAL_SERVER_ERROR;
+                    };
+                    if state.deliveries.len() >= MAX_DELIVERIES {
+                        state.dropped += 1;
+                        return StatusCode::TOO_MANY_REQUESTS;
+                    }
+                    let seq = state.deliveries.len() + 1;
+                    state.deliveries.push(Delivery {
+                        seq,
+                        at_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+                        method: method.to_string(),
+                        path: uri.to_string(),
+                        headers: headers
+                            .iter()
+                            .map(|(n, v)| {
+                                (
+                                    n.as_str().to_owned(),
+                                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                                )
+                            })
+                            .collect(),
+                        body: body.to_vec(),
+                    });
+                    StatusCode::OK
+                }
+            },
+        );
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await;
+        });
+        Ok(Self {
+            addr,
+            state,
+            shutdown: Some(tx),
+        })
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The URL to give the agent.
+    pub fn url(&self) -> String {
+        format!("http://{}/webhook", self.addr)
+    }
+
+    /// The deliveries so far.
+    pub fn deliveries(&self) -> Vec<Delivery> {
+        self.state
+            .lock()
+            .map(|s| s.deliveries.clone())
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for WebhookReceiver {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// What a delivery must carry.
+#[derive(Debug, Clone)]
+pub struct Expectation {
+    /// Protocol family (body shape, token header).
+    pub family: Family,
+    /// The task the configuration was registered for.
+    pub task_id: String,
+    /// The exact `Authorization` value configured, if any.
+    pub authorization: Option<String>,
+    /// The 0.3 notification token configured, if any.
+    pub token: Option<String>,
+}
+
+mod subtle_compare {
+    /// Constant-time equality of two strings (lengths may leak, contents do not).
+    pub fn constant_time_eq(a: &str, b: &str) -> bool {
+        use subtle::ConstantTimeEq as _;
+        a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+    }
+}
+
+/// The task id a delivery's body names: a 1.0 `StreamResponse` (`task.id`,
+/// `statusUpdate.taskId`, `artifactUpdate.taskId`) or a 0.3 Task (`id`).
+pub fn delivered_task_id(body: &Value, family: Family) -> Option<&str> {
+    match family {
+        Family::V0_3 => body.get("id").and_then(Value::as_str),
+        Family::V1_0 => body
+            .pointer("/task/id")
+            .or_else(|| body.pointer("/statusUpdate/taskId"))
+            .or_else(|| body.pointer("/artifactUpdate/taskId"))
+            .and_then(Value::as_str),
+    }
+}
+
+/// Checks one delivery: credentials exactly as configured (SEC-PUSH-01/02), and a body naming
+/// the registered task (SEC-PUSH-03; schema validation is layered on by the scenario).
+pub fn check_delivery(delivery: &Delivery, expected: &Expectation) -> Vec<Failure> {
+    let mut failures = Vec::new();
+    let at = format!("delivery {}", delivery.seq);
+    if let Some(auth) = &expected.authorization {
+        match delivery.header("authorization") {
+            Some(got) if constant_time_eq(got, auth) => {}
+            Some(_) => failures.push(
+                Failure::new(format!(
+                    "{at}: Authorization differs from the configured credentials"
+                ))
+                .expected("the configured value, verbatim")
+                .actual("a different value (not shown)"),
+            ),
+            None => failures.push(
+                Failure::new(format!("{at}: no Authorization header"))
+                    .expected("the configured credentials")
+                    .actual("absent"),
+            ),
+        }
+    }
+    if let (Family::V0_3, Some(token)) = (expected.family, &expected.token)
+        && !delivery
+            .header("x-a2a-notification-token")
+            .is_some_and(|got| constant_time_eq(got, token))
+    {
+        failures.push(
+            Failure::new(format!(
+                "{at}: X-A2A-Notification-Token missing or different"
+            ))
+            .expected("the configured token"),
+        );
+    }
+    match a2a_security::json::parse_strict(&delivery.body) {
+        Err(e) => failures.push(Failure::new(format!("{at}: body is not JSON: {e}"))),
+        Ok(body) => match delivered_task_id(&body, expected.family) {
+            Some(id) if id == expected.task_id => {}
+            other => failures.push(
+                Failure::new(format!("{at}: body does not name the registered task"))
+                    .expected(expected.task_id.clone())
+                    .actual(other.unwrap_or("no task id").to_owned()),
+            ),
+        },
+    }
+    failures
+}
+
+/// Deliveries with byte-identical bodies (a duplicate without a new event).
+pub fn duplicates(deliveries: &[Delivery]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for (i, a) in deliveries.iter().enumerate() {
+        if let Some(b) = deliveries[..i].iter().find(|b| b.body == a.body) {
+            out.push((b.seq, a.seq));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn records_deliveries_and_checks_credentials_and_task() {
+        let receiver = WebhookReceiver::start("127.0.0.1:0".parse().unwrap())
+            .await
+            .unwrap();
+        let client = reqwest::Client::builder().no_proxy().build().unwrap();
+        let body = r#"{"statusUpdate":{"taskId":"t-1","contextId":"c","status":{"state":"TASK_STATE_WORKING"}}}"#;
+        for auth in ["Bearer right", "Bearer wrong"] {
+            let status = client
+                .post(receiver.url())
+                .header("Authorization", auth)
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+                .status();
+            assert_eq!(status, 200);
+        }
+        let deliveries = receiver.deliveries();
+        assert_eq!(deliveries.len(), 2);
+        let expected = Expectation {
+            family: Family::V1_0,
+            task_id: "t-1".into(),
+            authorization: Some("Bearer right".into()),
+            token: None,
+        };
+        assert!(check_delivery(&deliveries[0], &expected).is_empty());
+        let failures = check_delivery(&deliveries[1], &expected);
+        assert_eq!(failures.len(), 1);
+        assert!(
+            !failures[0].to_string().contains("wrong"),
+            "must not echo credentials"
+        );
+        assert_eq!(duplicates(&deliveries), vec![(1, 2)]);
+        let other_task = Expectation {
+            task_id: "t-2".into(),
+            authorization: None,
+            ..expected
+        };
+        assert_eq!(check_delivery(&deliveries[0], &other_task).len(), 1);
+    }
+
+    #[tokio::test]
+    async fn refuses_non_loopback_bind() {
+        assert!(
+            WebhookReceiver::start("0.0.0.0:0".parse().unwrap())
+                .await
+                .is_err()
+        );
+    }
+}
