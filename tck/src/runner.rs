@@ -201,7 +201,9 @@ pub struct RunReport {
 }
 
 impl RunReport {
-    fn finish(mut self) -> Self {
+    /// Recomputes the summary and the status from the results (after editing them).
+    #[must_use]
+    pub fn recount(mut self) -> Self {
         let mut summary = Summary::default();
         for r in &self.results {
             let kind = r.verdict.kind();
@@ -406,7 +408,7 @@ pub async fn run(
                 .iter()
                 .map(|s| error_result(s, format!("harness: {e}")))
                 .collect();
-            return report.finish();
+            return report.recount();
         }
     };
     let discovery_recorder = Recorder::new(ids.clone());
@@ -439,7 +441,7 @@ pub async fn run(
             })
             .collect();
         report.duration_ms = millis(started.elapsed());
-        return report.finish();
+        return report.recount();
     }
 
     let profile = Arc::new(config.profile.clone());
@@ -539,7 +541,7 @@ pub async fn run(
         })
         .collect();
     report.duration_ms = millis(started.elapsed());
-    report.finish()
+    report.recount()
 }
 
 fn error_result(scenario: &Scenario, reason: String) -> ScenarioResult {

@@ -436,15 +436,23 @@ pub fn no_credentials(card: &Value) -> Outcome {
         if text.contains("-----BEGIN") && text.contains("PRIVATE KEY") {
             return Some("a PEM private key");
         }
-        let parts: Vec<&str> = text.split('.').collect();
-        if parts.len() == 3 && text.starts_with("eyJ") && parts.iter().all(|p| is_base64url(p)) {
-            return Some("a JWT");
+        let words: Vec<&str> = text.split_whitespace().collect();
+        for word in &words {
+            let parts: Vec<&str> = word.split('.').collect();
+            if parts.len() == 3 && word.starts_with("eyJ") && parts.iter().all(|p| is_base64url(p))
+            {
+                return Some("a JWT");
+            }
         }
-        let lower = text.to_ascii_lowercase();
-        if (lower.starts_with("bearer ") || lower.starts_with("basic ")) && text.len() > 12 {
-            return Some("an Authorization header value");
-        }
-        None
+        // `Bearer <credential>` / `Basic <credential>` with a credential-sized token after it.
+        let credential_after_scheme = words.windows(2).any(|w| {
+            (w[0].eq_ignore_ascii_case("bearer") || w[0].eq_ignore_ascii_case("basic"))
+                && w[1].len() >= 16
+                && w[1]
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-._~+/=".contains(&b))
+        });
+        credential_after_scheme.then_some("an Authorization header value")
     }
     fn walk(value: &Value, path: &str, out: &mut Vec<Failure>) {
         match value {
