@@ -2,6 +2,9 @@
 //! mock serving a deliberately broken response (expecting FAIL or WARN) and against a correct
 //! one (expecting PASS).
 
+// Helpers outside #[test] functions panic on setup failure too: that is a failing test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -214,7 +217,7 @@ const BREAKAGES: &[(&str, bool, Breakage, VerdictKind)] = &[
             c["supportedInterfaces"]
                 .as_array_mut()
                 .unwrap()
-                .push(json!({"url": "https://agent.example/x", "protocolVersion": "1.0"}))
+                .push(json!({"url": "https://agent.example/x", "protocolVersion": "1.0"}));
         },
         VerdictKind::Fail,
     ),
@@ -249,8 +252,7 @@ const BREAKAGES: &[(&str, bool, Breakage, VerdictKind)] = &[
         "CARD-13",
         false,
         |c, _| {
-            c["signatures"] =
-                json!([{"protected": b64(br#"{"alg":"ES256","typ":"JOSE"}"#), "signature": "AAAA"}])
+            c["signatures"] = json!([{"protected": b64(br#"{"alg":"ES256","typ":"JOSE"}"#), "signature": "AAAA"}]);
         },
         VerdictKind::Fail,
     ),
@@ -321,7 +323,7 @@ const BREAKAGES: &[(&str, bool, Breakage, VerdictKind)] = &[
         false,
         |c, _| {
             c["securitySchemes"]["bearer"]["httpAuthSecurityScheme"]["clientSecret"] =
-                json!("s3cr3t-value")
+                json!("s3cr3t-value");
         },
         VerdictKind::Warn,
     ),
@@ -329,7 +331,8 @@ const BREAKAGES: &[(&str, bool, Breakage, VerdictKind)] = &[
         "SEC-CARD-02",
         false,
         |c, _| {
-            c["description"] = json!("use Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl")
+            c["description"] =
+                json!("use Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl");
         },
         VerdictKind::Warn,
     ),
@@ -475,7 +478,7 @@ async fn run_hostile(server: &MockServer, only: &str) -> RunReport {
     runner::run(catalogue::all(), config, &Silent).await
 }
 
-fn parse_error(id: Value) -> ResponseTemplate {
+fn parse_error(id: &Value) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(
         json!({"jsonrpc": "2.0", "id": id, "error": {"code": -32700, "message": "Parse error"}}),
     )
@@ -483,7 +486,7 @@ fn parse_error(id: Value) -> ResponseTemplate {
 
 #[tokio::test]
 async fn hostile_input_passes_against_an_agent_that_answers_errors() {
-    let server = hostile_server(parse_error(Value::Null), None).await;
+    let server = hostile_server(parse_error(&Value::Null), None).await;
     let report = run_hostile(&server, "SEC-INPUT-*").await;
     for r in &report.results {
         assert_eq!(
@@ -531,7 +534,7 @@ async fn hostile_input_fails_against_an_agent_that_answers_5xx() {
 
 #[tokio::test]
 async fn parse_error_with_a_request_id_fails_sec_input_01() {
-    let server = hostile_server(parse_error(json!(1)), None).await;
+    let server = hostile_server(parse_error(&json!(1)), None).await;
     let report = run_hostile(&server, "SEC-INPUT-01").await;
     assert_eq!(verdict(&report, "SEC-INPUT-01"), VerdictKind::Fail);
     assert_eq!(
@@ -542,7 +545,7 @@ async fn parse_error_with_a_request_id_fails_sec_input_01() {
 
 #[tokio::test]
 async fn sec_input_05_fails_when_the_card_stops_answering() {
-    let server = hostile_server(parse_error(Value::Null), Some(1)).await;
+    let server = hostile_server(parse_error(&Value::Null), Some(1)).await;
     let report = run_hostile(&server, "SEC-INPUT-05").await;
     assert_eq!(verdict(&report, "SEC-INPUT-05"), VerdictKind::Fail);
 }

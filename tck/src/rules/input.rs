@@ -6,7 +6,7 @@ use serde_json::Value;
 use crate::check::{BoxFuture, HarnessError};
 use crate::context::Context;
 use crate::scenario::Binding;
-use crate::transport::http::{HttpRequest, HttpResponse, TransportError};
+use crate::transport::http::{BodyError, HttpRequest, HttpResponse, TransportError};
 use crate::transport::jsonrpc::{self, Operation, codes};
 use crate::transport::rest;
 use crate::verdict::{Failure, Outcome};
@@ -120,6 +120,7 @@ pub fn malformed_json(cx: &Context) -> BoxFuture<'_, Result<Outcome, HarnessErro
             Ok(r) => r,
             Err(f) => return Ok(Outcome::Fail(vec![f])),
         };
+        judgeable(&response)?;
         let x = response.exchange.clone();
         let mut failures = Vec::new();
         if binding == Binding::HttpJson {
@@ -180,9 +181,22 @@ pub fn invalid_utf8_body(cx: &Context) -> BoxFuture<'_, Result<Outcome, HarnessE
     Box::pin(async move { error_answer(cx, invalid_utf8()).await })
 }
 
+/// A 2xx-4xx answer whose body is not UTF-8 cannot be judged: the harness reports an error
+/// (a 5xx is a failure whatever its body).
+fn judgeable(response: &HttpResponse) -> Result<(), HarnessError> {
+    if response.status < 500 && std::str::from_utf8(&response.body).is_err() {
+        return Err(BodyError::NotUtf8.into());
+    }
+    Ok(())
+}
+
 async fn error_answer(cx: &Context, body: Vec<u8>) -> Result<Outcome, HarnessError> {
     let binding = cx.target()?.binding;
-    Ok(match send_hostile(cx, body).await? {
+    let answer = send_hostile(cx, body).await?;
+    if let Ok(response) = &answer {
+        judgeable(response)?;
+    }
+    Ok(match answer {
         Ok(response) => error_answer_failure(&response, binding)
             .map_or(Outcome::Pass, |f| Outcome::Fail(vec![f])),
         Err(f) => Outcome::Fail(vec![f]),

@@ -227,12 +227,14 @@ pub struct HttpClient {
 }
 
 impl HttpClient {
-    /// Builds a client. Redirects are not followed (the kit judges what the endpoint says) and
-    /// no proxy from the environment is used.
+    /// Builds a client. Redirects are not followed (the kit judges what the endpoint says), no
+    /// proxy from the environment is used, and connections are not reused: each exchange gets
+    /// its own, so a connection the agent closed after one answer is never blamed on the next.
     pub fn new(limits: Limits, auth: Auth, redactor: Redactor) -> Result<Self, TransportError> {
         let inner = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy()
+            .pool_max_idle_per_host(0)
             .connect_timeout(limits.request_timeout)
             .user_agent(concat!("a2a-tck/", env!("CARGO_PKG_VERSION")))
             .build()
