@@ -201,6 +201,15 @@ pub struct RunReport {
 }
 
 impl RunReport {
+    /// The exchange `id` as a result refers to it: one of the result's own, or discovery's.
+    pub fn exchange<'a>(&'a self, result: &'a ScenarioResult, id: &str) -> Option<&'a Exchange> {
+        result
+            .exchanges
+            .iter()
+            .chain(self.discovery_exchange.as_ref())
+            .find(|x| x.id == id)
+    }
+
     /// Recomputes the summary and the status from the results (after editing them).
     #[must_use]
     pub fn recount(mut self) -> Self {

@@ -79,11 +79,7 @@ pub fn write_summary(report: &RunReport, out: &mut dyn Write, color: bool) -> io
         }
         for f in &r.failures {
             writeln!(out, "      - {f}")?;
-            if let Some(x) = f
-                .exchange
-                .as_ref()
-                .and_then(|id| r.exchanges.iter().find(|e| &e.id == id))
-            {
+            if let Some(x) = f.exchange.as_ref().and_then(|id| report.exchange(r, id)) {
                 writeln!(out, "        reproduce: {}", x.curl)?;
             }
         }

@@ -157,6 +157,14 @@ pub fn write(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
             s
         })
     )?;
+    if let Some(x) = &report.discovery_exchange {
+        writeln!(
+            out,
+            "<details><summary>discovery exchange {}</summary><pre>{}</pre></details>",
+            escape(&x.id),
+            escape(&x.curl)
+        )?;
+    }
     writeln!(
         out,
         "<table><thead><tr><th>id</th><th>level</th><th>verdict</th><th>scenario</th></tr></thead><tbody>"

@@ -61,7 +61,7 @@ pub fn write(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
             for f in &r.failures {
                 let _ = write!(text, "- {f}");
                 if let Some(x) = &f.exchange {
-                    if let Some(exchange) = r.exchanges.iter().find(|e| &e.id == x) {
+                    if let Some(exchange) = report.exchange(r, x) {
                         let _ = write!(text, "\n  reproduce: {}", exchange.curl);
                     } else {
                         let _ = write!(text, " [exchange {x}]");
