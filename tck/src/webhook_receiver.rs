@@ -5,11 +5,11 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+use a2a_security::webhook::{WebhookHeaders, WebhookVerifier, check_authorization};
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use serde::Serialize;
 use serde_json::Value;
-use subtle_compare::constant_time_eq;
 
 use crate::scenario::Family;
 use crate::verdict::Failure;
@@ -145,6 +145,20 @@ impl WebhookReceiver {
             .map(|s| s.deliveries.clone())
             .unwrap_or_default()
     }
+
+    /// A mark: the number of deliveries so far. `deliveries_after(mark)` then lists what came
+    /// later (e.g. after a configuration was deleted, which must be nothing).
+    pub fn mark(&self) -> usize {
+        self.state.lock().map(|s| s.deliveries.len()).unwrap_or(0)
+    }
+
+    /// The deliveries received after `mark`.
+    pub fn deliveries_after(&self, mark: usize) -> Vec<Delivery> {
+        self.state
+            .lock()
+            .map(|s| s.deliveries.get(mark..).unwrap_or_default().to_vec())
+            .unwrap_or_default()
+    }
 }
 
 impl Drop for WebhookReceiver {
@@ -166,14 +180,15 @@ pub struct Expectation {
     pub authorization: Option<String>,
     /// The 0.3 notification token configured, if any.
     pub token: Option<String>,
+    /// When the agent declares signed deliveries: the verifier (Standard Webhooks signature and
+    /// timestamp tolerance, checked by `a2a-security`).
+    pub signature: Option<Arc<WebhookVerifier>>,
 }
 
-mod subtle_compare {
-    /// Constant-time equality of two strings (lengths may leak, contents do not).
-    pub fn constant_time_eq(a: &str, b: &str) -> bool {
-        use subtle::ConstantTimeEq as _;
-        a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
-    }
+/// Constant-time equality of two secrets (lengths may leak, contents do not).
+fn secret_eq(a: &str, b: &str) -> bool {
+    use subtle::ConstantTimeEq as _;
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 
 /// The task id a delivery's body names: a 1.0 `StreamResponse` (`task.id`,
@@ -195,26 +210,30 @@ pub fn check_delivery(delivery: &Delivery, expected: &Expectation) -> Vec<Failur
     let mut failures = Vec::new();
     let at = format!("delivery {}", delivery.seq);
     if let Some(auth) = &expected.authorization {
-        match delivery.header("authorization") {
-            Some(got) if constant_time_eq(got, auth) => {}
-            Some(_) => failures.push(
+        let (scheme, credentials) = auth.split_once(' ').unwrap_or((auth.as_str(), ""));
+        // `a2a-security` compares in constant time and never echoes the credentials.
+        if let Err(e) = check_authorization(delivery.header("authorization"), scheme, credentials) {
+            failures.push(
                 Failure::new(format!(
-                    "{at}: Authorization differs from the configured credentials"
+                    "{at}: Authorization is not the configured credentials ({e})"
                 ))
-                .expected("the configured value, verbatim")
-                .actual("a different value (not shown)"),
-            ),
-            None => failures.push(
-                Failure::new(format!("{at}: no Authorization header"))
-                    .expected("the configured credentials")
-                    .actual("absent"),
-            ),
+                .expected("the configured value, verbatim"),
+            );
+        }
+    }
+    if let Some(verifier) = &expected.signature {
+        let headers = WebhookHeaders::from_fn(|name| delivery.header(name).map(str::as_bytes));
+        if let Err(e) = verifier.verify_signature(headers, &delivery.body) {
+            failures.push(
+                Failure::new(format!("{at}: signed delivery does not verify ({e})"))
+                    .expected("a fresh Standard Webhooks signature over the body"),
+            );
         }
     }
     if let (Family::V0_3, Some(token)) = (expected.family, &expected.token)
         && !delivery
             .header("x-a2a-notification-token")
-            .is_some_and(|got| constant_time_eq(got, token))
+            .is_some_and(|got| secret_eq(got, token))
     {
         failures.push(
             Failure::new(format!(
@@ -235,6 +254,24 @@ pub fn check_delivery(delivery: &Delivery, expected: &Expectation) -> Vec<Failur
         },
     }
     failures
+}
+
+/// Pairs of deliveries sharing a `webhook-id` with different bodies: an id must identify one
+/// event (retries of that event reuse it; a new event needs a new id).
+pub fn reused_ids(deliveries: &[Delivery]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for (i, a) in deliveries.iter().enumerate() {
+        let Some(id) = a.header("webhook-id") else {
+            continue;
+        };
+        if let Some(b) = deliveries[..i]
+            .iter()
+            .find(|b| b.header("webhook-id") == Some(id) && b.body != a.body)
+        {
+            out.push((b.seq, a.seq));
+        }
+    }
+    out
 }
 
 /// Deliveries with byte-identical bodies (a duplicate without a new event).
@@ -277,6 +314,7 @@ mod tests {
             task_id: "t-1".into(),
             authorization: Some("Bearer right".into()),
             token: None,
+            signature: None,
         };
         assert!(check_delivery(&deliveries[0], &expected).is_empty());
         let failures = check_delivery(&deliveries[1], &expected);
@@ -292,6 +330,47 @@ mod tests {
             ..expected
         };
         assert_eq!(check_delivery(&deliveries[0], &other_task).len(), 1);
+    }
+
+    #[tokio::test]
+    async fn verifies_standard_webhooks_signatures_and_flags_reused_ids() {
+        use a2a_security::clock::{Clock as _, SystemClock};
+        use a2a_security::replay::ReplayCache;
+        use a2a_security::webhook::{WebhookSecret, WebhookSigner};
+
+        let receiver = WebhookReceiver::start("127.0.0.1:0".parse().unwrap())
+            .await
+            .unwrap();
+        let secret = || WebhookSecret::from_bytes(&[7u8; 32]).unwrap();
+        let signer = WebhookSigner::new(secret());
+        let client = reqwest::Client::builder().no_proxy().build().unwrap();
+        let body =
+            br#"{"task":{"id":"t-1","contextId":"c","status":{"state":"TASK_STATE_COMPLETED"}}}"#;
+        let signed = signer.sign("msg_1", SystemClock.now(), body).unwrap();
+        // The event, then a different event under the same id (its signature cannot match).
+        let other =
+            br#"{"task":{"id":"t-1","contextId":"c","status":{"state":"TASK_STATE_FAILED"}}}"#;
+        for payload in [&body[..], &other[..]] {
+            let mut request = client.post(receiver.url()).body(payload.to_vec());
+            for (name, value) in signed.iter() {
+                request = request.header(name, value);
+            }
+            request.send().await.unwrap();
+        }
+        let deliveries = receiver.deliveries();
+        let verifier = WebhookVerifier::new([secret()], ReplayCache::new(16), SystemClock).unwrap();
+        let expected = Expectation {
+            family: Family::V1_0,
+            task_id: "t-1".into(),
+            authorization: None,
+            token: None,
+            signature: Some(Arc::new(verifier)),
+        };
+        assert!(check_delivery(&deliveries[0], &expected).is_empty());
+        assert_eq!(check_delivery(&deliveries[1], &expected).len(), 1);
+        assert_eq!(reused_ids(&deliveries), vec![(1, 2)]);
+        assert_eq!(receiver.deliveries_after(1).len(), 1);
+        assert_eq!(receiver.mark(), 2);
     }
 
     #[tokio::test]
