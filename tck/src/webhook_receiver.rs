@@ -149,7 +149,7 @@ impl WebhookReceiver {
     /// A mark: the number of deliveries so far. `deliveries_after(mark)` then lists what came
     /// later (e.g. after a configuration was deleted, which must be nothing).
     pub fn mark(&self) -> usize {
-        self.state.lock().map(|s| s.deliveries.len()).unwrap_or(0)
+        self.state.lock().map_or(0, |s| s.deliveries.len())
     }
 
     /// The deliveries received after `mark`.
@@ -346,13 +346,13 @@ mod tests {
         let client = reqwest::Client::builder().no_proxy().build().unwrap();
         let body =
             br#"{"task":{"id":"t-1","contextId":"c","status":{"state":"TASK_STATE_COMPLETED"}}}"#;
-        let signed = signer.sign("msg_1", SystemClock.now(), body).unwrap();
+        let headers = signer.sign("msg_1", SystemClock.now(), body).unwrap();
         // The event, then a different event under the same id (its signature cannot match).
         let other =
             br#"{"task":{"id":"t-1","contextId":"c","status":{"state":"TASK_STATE_FAILED"}}}"#;
         for payload in [&body[..], &other[..]] {
             let mut request = client.post(receiver.url()).body(payload.to_vec());
-            for (name, value) in signed.iter() {
+            for (name, value) in headers.iter() {
                 request = request.header(name, value);
             }
             request.send().await.unwrap();
