@@ -210,3 +210,54 @@ async fn the_observer_sees_every_selected_scenario() {
         report.results.len()
     );
 }
+
+#[tokio::test]
+async fn a_scenario_calls_an_operation_on_the_selected_binding() {
+    use a2a_tck::transport::call::call;
+    use a2a_tck::transport::jsonrpc::Operation;
+    use wiremock::matchers::{body_partial_json, header};
+
+    let server = MockServer::start().await;
+    let card = json!({"name": "n", "supportedInterfaces": [
+        {"url": format!("{}/rpc", server.uri()), "protocolBinding": "JSONRPC", "protocolVersion": "1.0", "tenant": "acme"}
+    ]});
+    Mock::given(method("GET"))
+        .and(path("/.well-known/agent-card.json"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(card))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/rpc"))
+        .and(header("A2A-Version", "1.0"))
+        .and(body_partial_json(json!({"method": "GetTask", "params": {"tenant": "acme"}})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"jsonrpc": "2.0", "id": null, "error": {"code": -32001, "message": "Task not found"}}),
+        ))
+        .mount(&server)
+        .await;
+    let not_found = step(|cx| {
+        Box::pin(async move {
+            let answer = call(cx, Operation::GetTask, &json!({"id": "no-such-task"})).await?;
+            Ok(if answer.error_code() == Some(-32001) {
+                Outcome::Pass
+            } else {
+                Outcome::Fail(vec![
+                    Failure::new("not TaskNotFound").in_exchange(&answer.http.exchange),
+                ])
+            })
+        })
+    });
+    let report = runner::run(
+        vec![scenario("T-CALL", Level::Must, not_found)],
+        config(&server),
+        &Silent,
+    )
+    .await;
+    assert_eq!(
+        kind(&report, "T-CALL"),
+        VerdictKind::Pass,
+        "{:?}",
+        report.results[0]
+    );
+    assert_eq!(report.results[0].exchanges.len(), 1);
+}
