@@ -25,7 +25,8 @@ pub struct SchemaFinding {
     pub message: String,
     /// JSON pointer into the instance.
     pub instance_path: String,
-    /// JSON pointer of the failing keyword in the schema (from the definition).
+    /// JSON pointer of the failing keyword within its schema document (`/$defs/<Name>/...`);
+    /// prefix the version (`v1.0#`) to name it.
     pub schema_location: String,
 }
 

@@ -183,6 +183,8 @@ pub struct Expectation {
     /// When the agent declares signed deliveries: the verifier (Standard Webhooks signature and
     /// timestamp tolerance, checked by `a2a-security`).
     pub signature: Option<Arc<WebhookVerifier>>,
+    /// Schemas to validate the body with (`v1.0#/$defs/StreamResponse`, `v0.3#/$defs/Task`).
+    pub schemas: Option<Arc<crate::schema::SchemaSet>>,
 }
 
 /// Constant-time equality of two secrets (lengths may leak, contents do not).
@@ -244,16 +246,45 @@ pub fn check_delivery(delivery: &Delivery, expected: &Expectation) -> Vec<Failur
     }
     match a2a_security::json::parse_strict(&delivery.body) {
         Err(e) => failures.push(Failure::new(format!("{at}: body is not JSON: {e}"))),
-        Ok(body) => match delivered_task_id(&body, expected.family) {
-            Some(id) if id == expected.task_id => {}
-            other => failures.push(
-                Failure::new(format!("{at}: body does not name the registered task"))
-                    .expected(expected.task_id.clone())
-                    .actual(other.unwrap_or("no task id").to_owned()),
-            ),
-        },
+        Ok(body) => {
+            failures.extend(schema_failures(&body, expected, &at));
+            match delivered_task_id(&body, expected.family) {
+                Some(id) if id == expected.task_id => {}
+                other => failures.push(
+                    Failure::new(format!("{at}: body does not name the registered task"))
+                        .expected(expected.task_id.clone())
+                        .actual(other.unwrap_or("no task id").to_owned()),
+                ),
+            }
+        }
     }
     failures
+}
+
+/// Schema findings on a delivery body, when schemas are loaded and define the body's type.
+fn schema_failures(body: &Value, expected: &Expectation, at: &str) -> Vec<Failure> {
+    let Some(schemas) = &expected.schemas else {
+        return Vec::new();
+    };
+    let (version, name) = match expected.family {
+        Family::V1_0 => ("v1.0", "StreamResponse"),
+        Family::V0_3 => ("v0.3", "Task"),
+    };
+    if !schemas.defines(version, name) {
+        return Vec::new();
+    }
+    let reference = format!("{version}#/$defs/{name}");
+    match schemas.validate(&reference, body) {
+        Ok(findings) => findings
+            .into_iter()
+            .map(|f| {
+                Failure::new(format!("{at}: {}", f.message))
+                    .at(f.instance_path)
+                    .schema_location(format!("{version}#{}", f.schema_location))
+            })
+            .collect(),
+        Err(e) => vec![Failure::new(format!("{at}: schema unusable: {e}"))],
+    }
 }
 
 /// Pairs of deliveries sharing a `webhook-id` with different bodies: an id must identify one
@@ -315,6 +346,7 @@ mod tests {
             authorization: Some("Bearer right".into()),
             token: None,
             signature: None,
+            schemas: None,
         };
         assert!(check_delivery(&deliveries[0], &expected).is_empty());
         let failures = check_delivery(&deliveries[1], &expected);
@@ -324,6 +356,23 @@ mod tests {
             "must not echo credentials"
         );
         assert_eq!(duplicates(&deliveries), vec![(1, 2)]);
+        let schemas = crate::schema::SchemaSet::from_documents(vec![(
+            "v1.0",
+            "a2a.json",
+            serde_json::json!({"$defs": {"StreamResponse": {"type": "object", "required": ["task"]}}}),
+        )])
+        .unwrap();
+        let with_schema = Expectation {
+            schemas: Some(Arc::new(schemas)),
+            authorization: None,
+            ..expected.clone()
+        };
+        let failures = check_delivery(&deliveries[0], &with_schema);
+        assert_eq!(failures.len(), 1, "{failures:?}");
+        assert_eq!(
+            failures[0].schema_location.as_deref(),
+            Some("v1.0#/$defs/StreamResponse/required")
+        );
         let other_task = Expectation {
             task_id: "t-2".into(),
             authorization: None,
@@ -365,6 +414,7 @@ mod tests {
             authorization: None,
             token: None,
             signature: Some(Arc::new(verifier)),
+            schemas: None,
         };
         assert!(check_delivery(&deliveries[0], &expected).is_empty());
         assert_eq!(check_delivery(&deliveries[1], &expected).len(), 1);

@@ -60,7 +60,12 @@ fn exchange() -> Exchange {
 fn sample() -> RunReport {
     let results = vec![
         result("CARD-01", Verdict::Pass, vec![], vec![]),
-        result("CARD-03", Verdict::NotApplicable("applies to A2A 0.3 only".into()), vec![], vec![]),
+        result(
+            "CARD-03",
+            Verdict::NotApplicable("applies to A2A 0.3 only".into()),
+            vec![],
+            vec![],
+        ),
         result(
             "CARD-04",
             Verdict::Fail,
@@ -76,22 +81,42 @@ fn sample() -> RunReport {
         result(
             "CARD-04b",
             Verdict::Warn,
-            vec![Failure::new("member `skills` has the wrong type").expected("a non-empty array").actual("[]").at("/skills")],
+            vec![
+                Failure::new("member `skills` has the wrong type")
+                    .expected("a non-empty array")
+                    .actual("[]")
+                    .at("/skills"),
+            ],
             vec![],
         ),
-        result("CARD-05", Verdict::Xpass("accepted as failing (`CARD-05`: legacy) but now passes".into()), vec![], vec![]),
-        result("CARD-14", Verdict::Skip("no card verification keys (profile `card.jwks_file`)".into()), vec![], vec![]),
+        result(
+            "CARD-05",
+            Verdict::Xpass("accepted as failing (`CARD-05`: legacy) but now passes".into()),
+            vec![],
+            vec![],
+        ),
+        result(
+            "CARD-14",
+            Verdict::Skip("no card verification keys (profile `card.jwks_file`)".into()),
+            vec![],
+            vec![],
+        ),
         result(
             "CARD-19",
             Verdict::Fail,
             vec![
                 Failure::new("1 is not of type \"string\"")
                     .at("/supportedInterfaces/0/protocolVersion")
-                    .schema_location("v1.0#/$defs/AgentCard/properties/supportedInterfaces/items/$ref/properties/protocolVersion/type"),
+                    .schema_location("v1.0#/$defs/AgentInterface/properties/protocolVersion/type"),
             ],
             vec![],
         ),
-        result("SEC-CARD-02", Verdict::Xfail("known: demo credentials".into()), vec![], vec![]),
+        result(
+            "SEC-CARD-02",
+            Verdict::Xfail("known: demo credentials".into()),
+            vec![],
+            vec![],
+        ),
         result(
             "SEC-INPUT-01",
             Verdict::Fail,
@@ -103,7 +128,12 @@ fn sample() -> RunReport {
             ],
             vec![exchange()],
         ),
-        result("SEC-INPUT-02", Verdict::Error("no complete response within 400 ms".into()), vec![], vec![]),
+        result(
+            "SEC-INPUT-02",
+            Verdict::Error("no complete response within 400 ms".into()),
+            vec![],
+            vec![],
+        ),
     ];
     RunReport {
         tck_version: "0.0.0-test",

@@ -406,7 +406,7 @@ pub fn card_schema(cx: &Context) -> Outcome {
                 .map(|f| {
                     Failure::new(f.message)
                         .at(f.instance_path)
-                        .schema_location(format!("{version}#/$defs/AgentCard{}", f.schema_location))
+                        .schema_location(format!("{version}#{}", f.schema_location))
                         .in_exchange(&exchange)
                 })
                 .collect(),
