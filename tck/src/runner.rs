@@ -188,6 +188,9 @@ pub struct RunReport {
     /// The discovery exchange.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub discovery_exchange: Option<Exchange>,
+    /// Fetches of the JWKS the card's signatures name (`jku`), when no keys were configured.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub key_exchanges: Vec<Exchange>,
     /// Strict mode.
     pub strict: bool,
     /// One result per selected scenario, in catalogue order.
@@ -207,6 +210,7 @@ impl RunReport {
             .exchanges
             .iter()
             .chain(self.discovery_exchange.as_ref())
+            .chain(&self.key_exchanges)
             .find(|x| x.id == id)
     }
 
@@ -283,6 +287,42 @@ async fn discover(client: &HttpClient, recorder: &Recorder, card_url: &str) -> D
         d.exchange = recorder.exchanges().first().map(|x| x.id.clone());
     }
     d
+}
+
+/// The keys named by the card's signatures (`jku` in their protected headers): fetched over
+/// HTTPS, or also plain HTTP in dev mode (A2A 1.0 §8.4.3: clients SHOULD fetch keys over HTTPS).
+/// Keys that cannot be fetched are simply absent: the signature scenarios then skip.
+async fn fetch_jku_keys(
+    client: &HttpClient,
+    recorder: &Recorder,
+    card: &serde_json::Value,
+    mode: Mode,
+) -> Option<Arc<JwkSet>> {
+    let mut urls: Vec<String> = crate::rules::card::jku_urls(card)
+        .into_iter()
+        .filter(|u| u.starts_with("https://") || (mode == Mode::Dev && u.starts_with("http://")))
+        .collect();
+    urls.sort();
+    urls.dedup();
+    let mut set = JwkSet::new();
+    let mut any = false;
+    for url in urls {
+        let Ok(response) = client
+            .send(HttpRequest::get(url).anonymous(), recorder)
+            .await
+        else {
+            continue;
+        };
+        if response.status != 200 {
+            continue;
+        }
+        if let Ok((keys, _)) = JwkSet::from_slice(&response.body) {
+            for key in keys.keys() {
+                any |= set.insert(key.clone()).is_ok();
+            }
+        }
+    }
+    any.then(|| Arc::new(set))
 }
 
 fn select_target(config: &RunConfig, discovery: &Discovery) -> Result<Target, String> {
@@ -403,6 +443,7 @@ pub async fn run(
         target_problem: None,
         discovery: Discovery::default(),
         discovery_exchange: None,
+        key_exchanges: Vec::new(),
         strict: config.strict,
         results: Vec::new(),
         summary: Summary::default(),
@@ -432,6 +473,17 @@ pub async fn run(
     });
     report.discovery_exchange = discovery_recorder.exchanges().into_iter().next();
     report.discovery = (*discovery).clone();
+    let card_keys = match (&config.card_keys, &discovery.card) {
+        (Some(keys), _) => Some(keys.clone()),
+        // An offline card (`validate`) never triggers network fetches.
+        (None, Some(card)) if config.card.is_none() => {
+            let recorder = Recorder::new(ids.clone());
+            let keys = fetch_jku_keys(&client, &recorder, card, config.profile.mode).await;
+            report.key_exchanges = recorder.exchanges();
+            keys
+        }
+        (None, _) => None,
+    };
     let target = select_target(&config, &discovery);
     report.target = target.as_ref().ok().cloned();
     report.target_problem = target.as_ref().err().cloned();
@@ -468,7 +520,7 @@ pub async fn run(
             discovery: discovery.clone(),
             profile: profile.clone(),
             schemas: config.schemas.clone(),
-            card_keys: config.card_keys.clone(),
+            card_keys: card_keys.clone(),
         };
         if let Some(verdict) = applicability(scenario, &cx, &config) {
             let r = ScenarioResult {

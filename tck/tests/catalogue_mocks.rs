@@ -549,3 +549,48 @@ async fn sec_input_05_fails_when_the_card_stops_answering() {
     let report = run_hostile(&server, "SEC-INPUT-05").await;
     assert_eq!(verdict(&report, "SEC-INPUT-05"), VerdictKind::Fail);
 }
+
+#[tokio::test]
+async fn card_keys_are_fetched_from_the_signature_jku_in_dev_mode() {
+    let server = MockServer::start().await;
+    let k = key();
+    let jwks = json!({"keys": [k.public_jwk().unwrap()]});
+    let jku = format!("{}/jwks.json", server.uri());
+    let mut card = card_v1();
+    a2a_security::card::sign(&mut card, &k, Some(&jku)).unwrap();
+    let mut tampered = card.clone();
+    tampered["description"] = json!("changed after signing");
+    Mock::given(method("GET"))
+        .and(path("/jwks.json"))
+        .respond_with(json_body(&jwks))
+        .mount(&server)
+        .await;
+    for (served, expected) in [(card, VerdictKind::Pass), (tampered, VerdictKind::Fail)] {
+        let card_path = if expected == VerdictKind::Pass {
+            "/good.json"
+        } else {
+            "/bad.json"
+        };
+        Mock::given(method("GET"))
+            .and(path(card_path))
+            .respond_with(json_body(&served))
+            .mount(&server)
+            .await;
+        let mut config = RunConfig::new(format!("{}{card_path}", server.uri()));
+        config.selection.only = vec!["CARD-14".into()];
+        config.profile.mode = Mode::Dev;
+        let report = runner::run(catalogue::all(), config, &Silent).await;
+        assert_eq!(
+            verdict(&report, "CARD-14"),
+            expected,
+            "{:?}",
+            report.results[0]
+        );
+        assert_eq!(report.key_exchanges.len(), 1);
+    }
+    // In production mode an http jku is not fetched: no keys, so the scenario skips.
+    let mut config = RunConfig::new(format!("{}/good.json", server.uri()));
+    config.selection.only = vec!["CARD-14".into()];
+    let report = runner::run(catalogue::all(), config, &Silent).await;
+    assert_eq!(verdict(&report, "CARD-14"), VerdictKind::Skip);
+}

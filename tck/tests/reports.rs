@@ -153,6 +153,7 @@ fn sample() -> RunReport {
             ..Discovery::default()
         },
         discovery_exchange: None,
+        key_exchanges: vec![],
         strict: false,
         results,
         summary: Summary::default(),

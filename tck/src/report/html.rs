@@ -157,7 +157,11 @@ pub fn write(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
             s
         })
     )?;
-    if let Some(x) = &report.discovery_exchange {
+    for x in report
+        .discovery_exchange
+        .iter()
+        .chain(&report.key_exchanges)
+    {
         writeln!(
             out,
             "<details><summary>discovery exchange {}</summary><pre>{}</pre></details>",

@@ -72,6 +72,17 @@ fn protected_header(entry: &Value) -> Option<Value> {
     a2a_security::json::parse_strict(&bytes).ok()
 }
 
+/// The `jku` URLs of the card's signature headers.
+pub fn jku_urls(card: &Value) -> Vec<String> {
+    card.get("signatures")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(protected_header)
+        .filter_map(|h| h.get("jku").and_then(Value::as_str).map(str::to_owned))
+        .collect()
+}
+
 /// CARD-13: each protected header has `alg` and `kid`.
 pub fn header_alg_kid(card: &Value) -> Outcome {
     header_rule(card, |i, header| {
