@@ -408,6 +408,9 @@ fn applicability(scenario: &Scenario, cx: &Context, config: &RunConfig) -> Optio
                 .then(|| Verdict::Skip("JSON Schemas not loaded (profile `schemas_dir`)".into())),
             Need::ProductionMode => (config.profile.mode == Mode::Dev)
                 .then(|| Verdict::NotApplicable("dev mode: plain HTTP accepted".into())),
+            Need::Interface if config.card.is_some() => Some(Verdict::NotApplicable(
+                "offline validation: the endpoint is not probed".into(),
+            )),
             Need::Interface => cx
                 .target
                 .is_none()

@@ -92,7 +92,8 @@ async fn run_card(card: ResponseTemplate, only: &str, setup: &Setup) -> RunRepor
     let mut config = RunConfig::new(format!("{}/.well-known/agent-card.json", server.uri()));
     config.selection = Selection {
         only: vec![only.to_owned()],
-        skip: vec![],
+        // The interface probes would reach the card's (non-loopback) URLs: tested separately.
+        skip: vec!["CARD-08".into(), "CARD-09".into(), "CARD-11".into()],
     };
     config.version = setup.version;
     config.card_keys = Some(keys(&setup.key));
@@ -593,4 +594,64 @@ async fn card_keys_are_fetched_from_the_signature_jku_in_dev_mode() {
     config.selection.only = vec!["CARD-14".into()];
     let report = runner::run(catalogue::all(), config, &Silent).await;
     assert_eq!(verdict(&report, "CARD-14"), VerdictKind::Skip);
+}
+
+/// A 1.0 card whose two interfaces are served by `server`; the REST one answers `rest_unknown`
+/// for an unknown task.
+async fn two_interfaces(rest_unknown: ResponseTemplate) -> MockServer {
+    use wiremock::matchers::path_regex;
+    let server = MockServer::start().await;
+    let mut card = card_v1();
+    card["supportedInterfaces"] = json!([
+        {"url": format!("{}/rpc", server.uri()), "protocolBinding": "JSONRPC", "protocolVersion": "1.0"},
+        {"url": format!("{}/rest", server.uri()), "protocolBinding": "HTTP+JSON", "protocolVersion": "1.0"}
+    ]);
+    Mock::given(method("GET"))
+        .and(path("/.well-known/agent-card.json"))
+        .respond_with(json_body(&card))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/rpc"))
+        .respond_with(json_body(&json!({"jsonrpc": "2.0", "id": null, "error": {"code": -32001, "message": "Task not found"}})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path_regex("^/rest/tasks/tck-no-such-task-[0-9]+$"))
+        .respond_with(rest_unknown)
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn card_11_probes_every_interface_in_its_binding() {
+    let not_found = ResponseTemplate::new(404).set_body_json(
+        json!({"error": {"code": 404, "status": "NOT_FOUND", "message": "task not found"}}),
+    );
+    let server = two_interfaces(not_found).await;
+    let report = run_hostile(&server, "CARD-11").await;
+    assert_eq!(
+        verdict(&report, "CARD-11"),
+        VerdictKind::Pass,
+        "{:?}",
+        report.results[0]
+    );
+    assert_eq!(report.results[0].exchanges.len(), 2);
+
+    // The REST URL actually speaks something else (here: 200 with a JSON-RPC body).
+    let wrong = json_body(
+        &json!({"jsonrpc": "2.0", "id": null, "error": {"code": -32001, "message": "x"}}),
+    );
+    let server = two_interfaces(wrong).await;
+    let report = run_hostile(&server, "CARD-11").await;
+    assert_eq!(verdict(&report, "CARD-11"), VerdictKind::Fail);
+    let failure = &report.results[0].failures[0];
+    assert!(failure.message.contains("/rest"), "{failure:?}");
+    assert_eq!(failure.expected.as_deref(), Some("HTTP 404 (TaskNotFound)"));
+
+    // Credentials missing: the probe cannot judge, so it skips (never a pass).
+    let server = two_interfaces(ResponseTemplate::new(401)).await;
+    let report = run_hostile(&server, "CARD-11").await;
+    assert_eq!(verdict(&report, "CARD-11"), VerdictKind::Skip);
 }

@@ -202,6 +202,34 @@ pub fn scenarios() -> Vec<Scenario> {
                 required(&[("organization", Kind::String), ("url", Kind::String)]),
             )),
         },
+        // "The agent MUST support the preferredTransport at its main url."
+        Scenario {
+            id: "CARD-08",
+            title: "the 0.3 main url serves the preferred transport",
+            level: Level::Must,
+            spec: SpecRef {
+                source: "A2A 0.3",
+                section: "§5.6.1, §5.6.4",
+            },
+            requirement: "The main `url` MUST support the transport declared in `preferredTransport` (probe: GetTask of an unknown id gets TaskNotFound in that binding).",
+            area: Area::AgentCard,
+            applies: applies(V03, &[Need::Card, Need::Interface]),
+            step: step(|cx| Box::pin(rules::interfaces_answer(cx, true))),
+        },
+        // "Each AgentInterface MUST accurately declare its transport."
+        Scenario {
+            id: "CARD-09",
+            title: "each 0.3 interface answers in the transport it declares",
+            level: Level::Must,
+            spec: SpecRef {
+                source: "A2A 0.3",
+                section: "§5.6.2, §5.6.4",
+            },
+            requirement: "Each entry in additionalInterfaces MUST accurately declare its transport (probe: GetTask of an unknown id gets TaskNotFound in that binding).",
+            area: Area::AgentCard,
+            applies: applies(V03, &[Need::Card, Need::Interface]),
+            step: step(|cx| Box::pin(rules::interfaces_answer(cx, false))),
+        },
         // "At least one transport MUST be declared."
         Scenario {
             id: "CARD-10",
@@ -271,6 +299,20 @@ pub fn scenarios() -> Vec<Scenario> {
             area: Area::AgentCard,
             applies: applies(V10, &[Need::Card, Need::CardSignatures, Need::CardKeys]),
             step: step(|cx| Box::pin(async move { Ok(rules::signatures_verify(cx, false)) })),
+        },
+        // "Each supportedInterfaces entry MUST accurately declare its binding and URL."
+        Scenario {
+            id: "CARD-11",
+            title: "each 1.0 interface answers in the binding it declares",
+            level: Level::Must,
+            spec: SpecRef {
+                source: "A2A 1.0",
+                section: "§8.3.1, §5.2",
+            },
+            requirement: "Each AgentInterface MUST accurately declare its protocol binding and URL (probe: GetTask of an unknown id gets TaskNotFound in that binding's format).",
+            area: Area::AgentCard,
+            applies: applies(V10, &[Need::Card, Need::Interface]),
+            step: step(|cx| Box::pin(rules::interfaces_answer(cx, false))),
         },
         // "Agent Card JSON MUST use camelCase field names."
         Scenario {

@@ -586,3 +586,73 @@ pub fn declares_transport(card: &Value) -> Outcome {
         ])
     }
 }
+
+/// An id no agent has: the kit's prefix and the current time in nanoseconds.
+pub fn unknown_task_id() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("tck-no-such-task-{nanos}")
+}
+
+/// CARD-08 / CARD-09 / CARD-11: each declared interface answers in its declared binding: a
+/// `GetTask` of an unknown id gets `TaskNotFound` (JSON-RPC -32001, HTTP+JSON 404). `main_only`:
+/// only the first interface (0.3 main `url` with `preferredTransport`).
+pub async fn interfaces_answer(cx: &Context, main_only: bool) -> Result<Outcome, HarnessError> {
+    use crate::transport::call::call_on;
+    use crate::transport::jsonrpc::Operation;
+
+    let target = cx.target()?;
+    let card = cx.card().ok_or_else(|| HarnessError("no card".into()))?;
+    let mut interfaces = crate::target::interfaces(card, target.version.family());
+    if main_only {
+        interfaces.truncate(1);
+    }
+    let mut failures = Vec::new();
+    let mut unauthorized = 0;
+    for interface in &interfaces {
+        let probe = crate::target::Target {
+            binding: interface.binding,
+            url: interface.url.clone(),
+            tenant: interface.tenant.clone(),
+            ..target.clone()
+        };
+        let answer = call_on(
+            cx,
+            &probe,
+            Operation::GetTask,
+            &serde_json::json!({"id": unknown_task_id()}),
+        )
+        .await?;
+        let status = answer.http.status;
+        if status == 401 || status == 403 {
+            unauthorized += 1;
+            continue;
+        }
+        let ok = match interface.binding {
+            crate::scenario::Binding::JsonRpc => answer.error_code() == Some(-32001),
+            crate::scenario::Binding::HttpJson => status == 404,
+        };
+        if !ok {
+            let expected = match interface.binding {
+                crate::scenario::Binding::JsonRpc => "a JSON-RPC error -32001 (TaskNotFound)",
+                crate::scenario::Binding::HttpJson => "HTTP 404 (TaskNotFound)",
+            };
+            failures.push(
+                Failure::new(format!(
+                    "interface {} does not answer as {}",
+                    interface.url, interface.binding
+                ))
+                .expected(expected)
+                .actual(format!("HTTP {status} {}", show(answer.body.as_ref())))
+                .in_exchange(&answer.http.exchange),
+            );
+        }
+    }
+    if failures.is_empty() && unauthorized > 0 {
+        return Ok(Outcome::Skip(format!(
+            "{unauthorized} interface(s) refused the probe without valid credentials (profile `credentials`)"
+        )));
+    }
+    Ok(Outcome::from_failures(failures))
+}

@@ -174,7 +174,16 @@ fn answer(target: &Target, http: HttpResponse, request_id: Option<Value>) -> Ans
 
 /// Calls `op` with its request message `params` (`ProtoJSON` for 1.0, the 0.3 params object).
 pub async fn call(cx: &Context, op: Operation, params: &Value) -> Result<Answer, HarnessError> {
-    let target = cx.target()?;
+    call_on(cx, cx.target()?, op, params).await
+}
+
+/// Calls `op` on another interface than the selected one (interface probes).
+pub async fn call_on(
+    cx: &Context,
+    target: &Target,
+    op: Operation,
+    params: &Value,
+) -> Result<Answer, HarnessError> {
     let (request, id) = request(target, op, params)?;
     let http = cx.send(request).await?;
     Ok(answer(target, http, id))
