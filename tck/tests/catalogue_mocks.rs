@@ -655,3 +655,39 @@ async fn card_11_probes_every_interface_in_its_binding() {
     let report = run_hostile(&server, "CARD-11").await;
     assert_eq!(verdict(&report, "CARD-11"), VerdictKind::Skip);
 }
+
+#[tokio::test]
+async fn card_08_and_09_probe_the_0_3_interfaces() {
+    for (rpc, expected) in [
+        (
+            json_body(
+                &json!({"jsonrpc": "2.0", "id": null, "error": {"code": -32001, "message": "Task not found"}}),
+            ),
+            VerdictKind::Pass,
+        ),
+        (ResponseTemplate::new(404), VerdictKind::Fail),
+    ] {
+        let server = MockServer::start().await;
+        let mut card = card_v03();
+        card["url"] = json!(format!("{}/rpc", server.uri()));
+        Mock::given(method("GET"))
+            .and(path("/.well-known/agent-card.json"))
+            .respond_with(json_body(&card))
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/rpc"))
+            .respond_with(rpc)
+            .mount(&server)
+            .await;
+        for id in ["CARD-08", "CARD-09"] {
+            let report = run_hostile(&server, id).await;
+            assert_eq!(
+                verdict(&report, id),
+                expected,
+                "{id}: {:?}",
+                report.results[0]
+            );
+        }
+    }
+}
