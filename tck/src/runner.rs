@@ -433,7 +433,7 @@ pub async fn run(
     let started = Instant::now();
     let ids = Arc::new(AtomicU64::new(0));
     let limits = config.limits();
-    let redactor = config.profile.redactor();
+    let redactor = config.auth.redact_in(config.profile.redactor());
     let selected: Vec<Scenario> = catalogue
         .into_iter()
         .filter(|s| config.selection.includes(s.id))

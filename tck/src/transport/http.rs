@@ -215,6 +215,19 @@ impl Auth {
     pub fn is_empty(&self) -> bool {
         self.headers.is_empty()
     }
+
+    /// Adds every credential this holds to `redactor`: the header names, the whole values, and
+    /// the credential after an auth scheme (`Basic <base64>`, a fetched `OAuth2` token).
+    #[must_use]
+    pub fn redact_in(&self, mut redactor: Redactor) -> Redactor {
+        for (name, value) in &self.headers {
+            redactor = redactor.header(name).secret(value);
+            if let Some((_, credential)) = value.split_once(' ') {
+                redactor = redactor.secret(credential.trim());
+            }
+        }
+        redactor
+    }
 }
 
 /// The client.
@@ -446,4 +459,26 @@ fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
         cause = next;
     }
     cause.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auth_values_and_their_credentials_are_redacted() {
+        let auth = Auth::none()
+            .with_header("Authorization", "Basic dXNlcjpwYXNzd29yZA==")
+            .with_header("X-Custom", "custom-key-value");
+        let redactor = auth.redact_in(Redactor::new());
+        assert_eq!(
+            redactor.text("echo dXNlcjpwYXNzd29yZA== back"),
+            "echo [redacted] back"
+        );
+        assert_eq!(
+            redactor.header_value("x-custom", "custom-key-value"),
+            "[redacted]"
+        );
+        assert!(!format!("{auth:?}").contains("dXNlcj"));
+    }
 }
