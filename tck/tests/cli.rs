@@ -364,3 +364,76 @@ fn validate_judges_a_card_file_and_any_document_against_a_schema() {
     assert_eq!(code(&out), 1);
     assert!(String::from_utf8_lossy(&out.stdout).contains("protocolVersion"));
 }
+
+#[tokio::test]
+async fn oauth2_client_credentials_token_is_fetched_sent_and_redacted() {
+    use wiremock::matchers::{body_string_contains, header};
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .and(body_string_contains("grant_type=client_credentials"))
+        .and(body_string_contains("client_id=tck"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(
+                json!({"access_token": "oauth-TOKEN-abcdef", "token_type": "Bearer"}),
+            ),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    // The card is served only to the bearer of the fetched token.
+    Mock::given(method("GET"))
+        .and(path("/.well-known/agent-card.json"))
+        .and(header("Authorization", "Bearer oauth-TOKEN-abcdef"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(card()))
+        .mount(&server)
+        .await;
+    let profile = scratch("oauth.toml");
+    std::fs::write(
+        &profile,
+        format!(
+            "base_url = \"{0}\"\nmode = \"dev\"\n[credentials]\noauth2 = {{ token_url = \"{0}/token\", client_id = \"tck\", client_secret = \"client-SECRET-9\" }}\n",
+            server.uri()
+        ),
+    )
+    .unwrap();
+    let json = scratch("oauth.json");
+    let out = tck_async(strings(&[
+        "run",
+        "--quiet",
+        "--config",
+        profile.to_str().unwrap(),
+        "--only",
+        "CARD-01",
+        "--report",
+        &format!("json={}", json.display()),
+    ]))
+    .await;
+    assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stdout));
+    let report = std::fs::read_to_string(&json).unwrap();
+    assert!(
+        !report.contains("TOKEN") && !report.contains("SECRET"),
+        "{report}"
+    );
+
+    // A token endpoint that refuses is a harness error (exit 3), not a verdict.
+    let refusing = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&refusing)
+        .await;
+    std::fs::write(
+        &profile,
+        format!("base_url = \"{0}\"\n[credentials]\noauth2 = {{ token_url = \"{0}/token\", client_id = \"tck\", client_secret = \"s\" }}\n", refusing.uri()),
+    )
+    .unwrap();
+    let out = tck_async(strings(&[
+        "run",
+        "--quiet",
+        "--config",
+        profile.to_str().unwrap(),
+    ]))
+    .await;
+    assert_eq!(code(&out), 3);
+}
