@@ -83,6 +83,24 @@ impl Redactor {
         out
     }
 
+    /// Redacts known secret values in raw bytes.
+    pub fn bytes(&self, bytes: &[u8]) -> Vec<u8> {
+        let mut out = bytes.to_vec();
+        for secret in &self.secrets {
+            let needle = secret.as_bytes();
+            let mut i = 0;
+            while i + needle.len() <= out.len() {
+                if out[i..].starts_with(needle) {
+                    out.splice(i..i + needle.len(), REDACTED.bytes());
+                    i += REDACTED.len();
+                } else {
+                    i += 1;
+                }
+            }
+        }
+        out
+    }
+
     /// Redacts a header value: whole for secret headers, known values otherwise. For an
     /// `Authorization`-style value the scheme is kept (`Bearer [redacted]`).
     pub fn header_value(&self, name: &str, value: &str) -> String {
@@ -183,8 +201,37 @@ fn shell_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
 }
 
-/// The `curl` command line for a request whose parts are already redacted.
-pub fn curl_command(method: &str, url: &str, headers: &[(String, String)], body: &str) -> String {
+/// Bodies up to this size are inlined in reproducers; larger ones are described.
+pub const CURL_BODY_LIMIT: usize = 2048;
+
+/// Quotes bytes as a bash ANSI-C string (`$'...'`), with `\xHH` for every byte that is not
+/// printable ASCII: exact for binary and non-UTF-8 bodies.
+fn ansi_c_quote(bytes: &[u8]) -> String {
+    let mut out = String::from("$'");
+    for &b in bytes {
+        match b {
+            b'\\' => out.push_str("\\\\"),
+            b'\'' => out.push_str("\\'"),
+            0x20..=0x7e => out.push(char::from(b)),
+            _ => {
+                let _ = write!(out, "\\x{b:02x}");
+            }
+        }
+    }
+    out.push('\'');
+    out
+}
+
+/// The `curl` command line for a request whose URL and headers are already redacted; the body
+/// is redacted here. A body that is not printable UTF-8 is written with `$'...'` escapes; one
+/// larger than [`CURL_BODY_LIMIT`] is not inlined (the command says how large it was).
+pub fn curl_command(
+    method: &str,
+    url: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+    redactor: &Redactor,
+) -> String {
     let mut cmd = String::from("curl -sS -i");
     if method != "GET" || !body.is_empty() {
         let _ = write!(cmd, " -X {method}");
@@ -193,8 +240,22 @@ pub fn curl_command(method: &str, url: &str, headers: &[(String, String)], body:
     for (name, value) in headers {
         let _ = write!(cmd, " -H {}", shell_quote(&format!("{name}: {value}")));
     }
-    if !body.is_empty() {
-        let _ = write!(cmd, " --data-binary {}", shell_quote(body));
+    if body.len() > CURL_BODY_LIMIT {
+        let _ = write!(
+            cmd,
+            " --data-binary @request-body.bin  # {} bytes, too large to inline",
+            body.len()
+        );
+    } else if !body.is_empty() {
+        let body = redactor.bytes(body);
+        match std::str::from_utf8(&body) {
+            Ok(text) if !text.chars().any(char::is_control) => {
+                let _ = write!(cmd, " --data-binary {}", shell_quote(text));
+            }
+            _ => {
+                let _ = write!(cmd, " --data-binary {}", ansi_c_quote(&body));
+            }
+        }
     }
     cmd
 }
@@ -264,12 +325,37 @@ mod tests {
     }
 
     #[test]
+    fn curl_reproducer_escapes_binary_redacts_and_describes_large_bodies() {
+        let r = Redactor::new().secret("s3cret-value");
+        let cmd = curl_command(
+            "POST",
+            "http://h/x",
+            &[],
+            b"{\"a\":\"\xff'\\ s3cret-value\"}",
+            &r,
+        );
+        assert_eq!(
+            cmd,
+            r#"curl -sS -i -X POST 'http://h/x' --data-binary $'{"a":"\xff\'\\ [redacted]"}'"#
+        );
+        let cmd = curl_command("POST", "http://h/x", &[], &[b'a'; CURL_BODY_LIMIT + 1], &r);
+        assert!(
+            cmd.ends_with(&format!(
+                "# {} bytes, too large to inline",
+                CURL_BODY_LIMIT + 1
+            )),
+            "{cmd}"
+        );
+    }
+
+    #[test]
     fn curl_reproducer_quotes_shell_metacharacters() {
         let cmd = curl_command(
             "POST",
             "http://127.0.0.1:1/rpc",
             &[("Content-Type".into(), "application/json".into())],
-            r#"{"a":"it's"}"#,
+            br#"{"a":"it's"}"#,
+            &Redactor::new(),
         );
         assert_eq!(
             cmd,

@@ -36,7 +36,13 @@ fn exchange() -> Exchange {
     let body = r#"{"jsonrpc": "2.0", "id": 1, "method": "#;
     Exchange {
         id: "x2".into(),
-        curl: curl_command("POST", "http://127.0.0.1:8080/rpc", &headers, body),
+        curl: curl_command(
+            "POST",
+            "http://127.0.0.1:8080/rpc",
+            &headers,
+            body.as_bytes(),
+            &a2a_tck::evidence::Redactor::new(),
+        ),
         request: RecordedRequest {
             method: "POST".into(),
             url: "http://127.0.0.1:8080/rpc".into(),

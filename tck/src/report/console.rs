@@ -77,10 +77,17 @@ pub fn write_summary(report: &RunReport, out: &mut dyn Write, color: bool) -> io
         if let Some(reason) = r.verdict.reason() {
             writeln!(out, "      {reason}")?;
         }
+        let mut shown: Vec<&str> = Vec::new();
         for f in &r.failures {
             writeln!(out, "      - {f}")?;
             if let Some(x) = f.exchange.as_ref().and_then(|id| report.exchange(r, id)) {
-                writeln!(out, "        reproduce: {}", x.curl)?;
+                // One reproducer per exchange, however many findings it shows.
+                if shown.contains(&x.id.as_str()) {
+                    writeln!(out, "        (exchange {}, reproducer above)", x.id)?;
+                } else {
+                    shown.push(&x.id);
+                    writeln!(out, "        reproduce: {}", x.curl)?;
+                }
             }
         }
     }

@@ -58,10 +58,14 @@ pub fn write(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
         )?;
         let details = || {
             let mut text = format!("{} ({})\n", s.requirement, s.spec);
+            let mut shown: Vec<&str> = Vec::new();
             for f in &r.failures {
                 let _ = write!(text, "- {f}");
                 if let Some(x) = &f.exchange {
-                    if let Some(exchange) = report.exchange(r, x) {
+                    if shown.contains(&x.as_str()) {
+                        let _ = write!(text, " [exchange {x}]");
+                    } else if let Some(exchange) = report.exchange(r, x) {
+                        shown.push(x);
                         let _ = write!(text, "\n  reproduce: {}", exchange.curl);
                     } else {
                         let _ = write!(text, " [exchange {x}]");

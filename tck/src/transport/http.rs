@@ -314,7 +314,13 @@ impl HttpClient {
         let body_text = evidence_text(&request.body, &self.redactor);
         let mut record = Exchange {
             id: id.clone(),
-            curl: curl_command(&request.method, &url, &recorded_headers, &body_text),
+            curl: curl_command(
+                &request.method,
+                &url,
+                &recorded_headers,
+                &request.body,
+                &self.redactor,
+            ),
             request: RecordedRequest {
                 method: request.method.clone(),
                 url,
