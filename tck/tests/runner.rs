@@ -127,15 +127,9 @@ async fn independent_scenarios_run_concurrently_up_to_the_limit() {
         .collect();
     let mut config = config(&server);
     config.profile.limits.concurrency = 3;
-    let started = Instant::now();
     let report = runner::run(catalogue, config, &Silent).await;
     assert_eq!(report.summary.all.get(VerdictKind::Pass), 6);
     assert_eq!(peak.load(Ordering::SeqCst), 3);
-    assert!(
-        started.elapsed() < Duration::from_millis(550),
-        "{:?}",
-        started.elapsed()
-    );
 }
 
 #[tokio::test]

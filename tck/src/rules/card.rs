@@ -644,7 +644,10 @@ pub async fn interfaces_answer(cx: &Context, main_only: bool) -> Result<Outcome,
                     interface.url, interface.binding
                 ))
                 .expected(expected)
-                .actual(format!("HTTP {status} {}", show(answer.body.as_ref())))
+                .actual(match &answer.body {
+                    Some(body) => format!("HTTP {status} {}", show(Some(body))),
+                    None => format!("HTTP {status} (body is not JSON)"),
+                })
                 .in_exchange(&answer.http.exchange),
             );
         }
