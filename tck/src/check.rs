@@ -121,6 +121,11 @@ pub fn all<T: ?Sized + 'static>(checks: Vec<Box<dyn Check<T>>>) -> impl Check<T>
     }
 }
 
+/// Two checks; failures accumulate.
+pub fn both<T: ?Sized>(a: impl Check<T> + 'static, b: impl Check<T> + 'static) -> impl Check<T> {
+    move |subject: &T| a.check(subject).and(b.check(subject))
+}
+
 /// Prefixes the pointers of a check's findings (for checks applied to a sub-document).
 fn under(prefix: &str, outcome: Outcome) -> Outcome {
     match outcome {

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::Value;
 
+use crate::Error;
 use crate::baseline::Baseline;
 use crate::catalogue;
 use crate::profile::{Mode, Profile};
@@ -182,16 +183,6 @@ pub struct ValidateArgs {
     pub jwks: Option<PathBuf>,
 }
 
-/// A usage or configuration error.
-#[derive(Debug)]
-pub struct UsageError(pub String);
-
-impl std::fmt::Display for UsageError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
 /// Runs a parsed command line.
 pub async fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
     let result = match cli.command {
@@ -213,32 +204,32 @@ pub async fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit
     }
 }
 
-fn io_error(e: &std::io::Error) -> UsageError {
-    UsageError(format!("cannot write output: {e}"))
+fn io_error(e: &std::io::Error) -> Error {
+    Error::Io(format!("cannot write output: {e}"))
 }
 
-fn load_schemas(dir: Option<&Path>) -> Result<Option<Arc<SchemaSet>>, UsageError> {
+fn load_schemas(dir: Option<&Path>) -> Result<Option<Arc<SchemaSet>>, Error> {
     match dir {
         Some(dir) => SchemaSet::load(dir)
             .map(|s| Some(Arc::new(s)))
-            .map_err(|e| UsageError(e.to_string())),
+            .map_err(Error::from),
         // The default location is optional: without it the schema scenarios are skipped.
         None => Ok(SchemaSet::load(Path::new("schemas")).ok().map(Arc::new)),
     }
 }
 
-fn load_jwks(path: &Path) -> Result<Arc<a2a_security::jwk::JwkSet>, UsageError> {
+fn load_jwks(path: &Path) -> Result<Arc<a2a_security::jwk::JwkSet>, Error> {
     let bytes = std::fs::read(path)
-        .map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))?;
+        .map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))?;
     a2a_security::jwk::JwkSet::from_slice(&bytes)
         .map(|(set, _)| Arc::new(set))
-        .map_err(|e| UsageError(format!("invalid JWKS {}: {e}", path.display())))
+        .map_err(|e| Error::Usage(format!("invalid JWKS {}: {e}", path.display())))
 }
 
 /// Builds the run configuration from the arguments and the profile.
-pub fn run_config(args: &RunArgs) -> Result<RunConfig, UsageError> {
+pub fn run_config(args: &RunArgs) -> Result<RunConfig, Error> {
     let mut profile = match &args.config {
-        Some(path) => Profile::load(path).map_err(|e| UsageError(e.to_string()))?,
+        Some(path) => Profile::load(path)?,
         None => Profile::default(),
     };
     if args.dev {
@@ -251,31 +242,31 @@ pub fn run_config(args: &RunArgs) -> Result<RunConfig, UsageError> {
         .or_else(|| profile.card_url.clone())
         .or_else(|| profile.base_url.as_ref().map(|u| well_known(u)))
         .ok_or_else(|| {
-            UsageError(
+            Error::Usage(
                 "no endpoint: give --url, --card-url or a profile with card_url/base_url".into(),
             )
         })?;
     if !(card_url.starts_with("http://") || card_url.starts_with("https://")) {
-        return Err(UsageError(format!("card URL `{card_url}` is not http(s)")));
+        return Err(Error::Usage(format!(
+            "card URL `{card_url}` is not http(s)"
+        )));
     }
     let protocol = args.protocol.clone().or_else(|| profile.protocol.clone());
     let version = protocol
         .map(|p| {
             ProtocolVersion::parse(&p)
-                .ok_or_else(|| UsageError(format!("unknown protocol `{p}` (0.3, 1.0, 1.0.0)")))
+                .ok_or_else(|| Error::Usage(format!("unknown protocol `{p}` (0.3, 1.0, 1.0.0)")))
         })
         .transpose()?;
     let binding = args.binding.clone().or_else(|| profile.binding.clone());
     let binding = binding
         .map(|b| {
             Binding::parse(&b)
-                .ok_or_else(|| UsageError(format!("unknown binding `{b}` (jsonrpc, http+json)")))
+                .ok_or_else(|| Error::Usage(format!("unknown binding `{b}` (jsonrpc, http+json)")))
         })
         .transpose()?;
     let baseline_path = args.baseline.clone().or_else(|| profile.baseline.clone());
-    let baseline = baseline_path
-        .map(|p| Baseline::load(&p).map_err(|e| UsageError(e.to_string())))
-        .transpose()?;
+    let baseline = baseline_path.map(|p| Baseline::load(&p)).transpose()?;
     let schemas = load_schemas(args.schemas.as_deref().or(profile.schemas_dir.as_deref()))?;
     let card_keys = profile
         .card
@@ -355,15 +346,15 @@ async fn oauth2_token(o: &crate::profile::OAuth2, timeout_ms: u64) -> Result<Str
         .ok_or_else(|| "token response has no access_token".to_owned())
 }
 
-fn parse_reports(specs: &[String]) -> Result<Vec<(Format, PathBuf)>, UsageError> {
+fn parse_reports(specs: &[String]) -> Result<Vec<(Format, PathBuf)>, Error> {
     specs
         .iter()
         .map(|spec| {
             let (name, path) = spec
                 .split_once('=')
-                .ok_or_else(|| UsageError(format!("--report `{spec}` is not FORMAT=PATH")))?;
+                .ok_or_else(|| Error::Usage(format!("--report `{spec}` is not FORMAT=PATH")))?;
             let format = Format::parse(name).ok_or_else(|| {
-                UsageError(format!(
+                Error::Usage(format!(
                     "unknown report format `{name}` (json, junit, html, md)"
                 ))
             })?;
@@ -377,7 +368,7 @@ async fn run(
     baseline_out: Option<&Path>,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> Result<Exit, UsageError> {
+) -> Result<Exit, Error> {
     let reports = parse_reports(&args.report)?;
     let mut config = run_config(args)?;
     if let Some(o) = config.profile.credentials.oauth2.clone() {
@@ -404,7 +395,7 @@ async fn run(
     finish(&report, &reports, out)?;
     if let Some(path) = baseline_out {
         std::fs::write(path, Baseline::from_report(&report).to_toml())
-            .map_err(|e| UsageError(format!("cannot write {}: {e}", path.display())))?;
+            .map_err(|e| Error::Io(format!("cannot write {}: {e}", path.display())))?;
         let _ = writeln!(out, "baseline written to {}", path.display());
         return Ok(Exit::Success);
     }
@@ -415,18 +406,18 @@ fn finish(
     report: &RunReport,
     reports: &[(Format, PathBuf)],
     out: &mut dyn Write,
-) -> Result<(), UsageError> {
+) -> Result<(), Error> {
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     report::console::write_summary(report, out, color).map_err(|e| io_error(&e))?;
     for (format, path) in reports {
         let mut file = std::fs::File::create(path)
-            .map_err(|e| UsageError(format!("cannot create {}: {e}", path.display())))?;
+            .map_err(|e| Error::Io(format!("cannot create {}: {e}", path.display())))?;
         report::write(*format, report, &mut file).map_err(|e| io_error(&e))?;
     }
     Ok(())
 }
 
-fn list(format: ListFormat, out: &mut dyn Write) -> Result<(), UsageError> {
+fn list(format: ListFormat, out: &mut dyn Write) -> Result<(), Error> {
     let all = catalogue::all();
     match format {
         ListFormat::Text => {
@@ -446,7 +437,7 @@ fn list(format: ListFormat, out: &mut dyn Write) -> Result<(), UsageError> {
         ListFormat::Json => {
             let infos: Vec<_> = all.iter().map(Scenario::info).collect();
             serde_json::to_writer_pretty(&mut *out, &infos)
-                .map_err(|e| UsageError(e.to_string()))?;
+                .map_err(|e| Error::Usage(e.to_string()))?;
             writeln!(out).map_err(|e| io_error(&e))?;
         }
     }
@@ -495,9 +486,9 @@ fn write_markdown_list(all: &[Scenario], out: &mut dyn Write) -> std::io::Result
     Ok(())
 }
 
-fn explain(id: &str, out: &mut dyn Write) -> Result<Exit, UsageError> {
+fn explain(id: &str, out: &mut dyn Write) -> Result<Exit, Error> {
     let s = catalogue::find(id)
-        .ok_or_else(|| UsageError(format!("no scenario `{id}` (see `a2a-tck list`)")))?;
+        .ok_or_else(|| Error::Usage(format!("no scenario `{id}` (see `a2a-tck list`)")))?;
     let versions: Vec<String> = s
         .applies
         .versions
@@ -538,39 +529,39 @@ fn explain(id: &str, out: &mut dyn Write) -> Result<Exit, UsageError> {
     Ok(Exit::Success)
 }
 
-fn jcs(file: &Path, out: &mut dyn Write) -> Result<Exit, UsageError> {
+fn jcs(file: &Path, out: &mut dyn Write) -> Result<Exit, Error> {
     let bytes = std::fs::read(file)
-        .map_err(|e| UsageError(format!("cannot read {}: {e}", file.display())))?;
+        .map_err(|e| Error::Io(format!("cannot read {}: {e}", file.display())))?;
     let canonical = a2a_security::jcs::canonicalize(&bytes)
-        .map_err(|e| UsageError(format!("{}: {e}", file.display())))?;
+        .map_err(|e| Error::Usage(format!("{}: {e}", file.display())))?;
     out.write_all(&canonical).map_err(|e| io_error(&e))?;
     writeln!(out).map_err(|e| io_error(&e))?;
     Ok(Exit::Success)
 }
 
-async fn validate(args: &ValidateArgs, out: &mut dyn Write) -> Result<Exit, UsageError> {
+async fn validate(args: &ValidateArgs, out: &mut dyn Write) -> Result<Exit, Error> {
     let bytes = std::fs::read(&args.file)
-        .map_err(|e| UsageError(format!("cannot read {}: {e}", args.file.display())))?;
+        .map_err(|e| Error::Io(format!("cannot read {}: {e}", args.file.display())))?;
     let doc = a2a_security::json::parse_strict(&bytes)
-        .map_err(|e| UsageError(format!("{}: not strict JSON: {e}", args.file.display())))?;
+        .map_err(|e| Error::Usage(format!("{}: not strict JSON: {e}", args.file.display())))?;
     let version = args
         .protocol
         .as_deref()
         .map(|p| {
-            ProtocolVersion::parse(p).ok_or_else(|| UsageError(format!("unknown protocol `{p}`")))
+            ProtocolVersion::parse(p).ok_or_else(|| Error::Usage(format!("unknown protocol `{p}`")))
         })
         .transpose()?;
     let schemas = load_schemas(args.schemas.as_deref())?;
     if let Some(name) = &args.as_definition {
         let schemas =
-            schemas.ok_or_else(|| UsageError("no schemas loaded (use --schemas DIR)".into()))?;
+            schemas.ok_or_else(|| Error::Usage("no schemas loaded (use --schemas DIR)".into()))?;
         let dir = match version.map(ProtocolVersion::family) {
             Some(crate::scenario::Family::V0_3) => "v0.3",
             _ => "v1.0",
         };
         let findings = schemas
             .validate(&format!("{dir}#/$defs/{name}"), &doc)
-            .map_err(|e| UsageError(e.to_string()))?;
+            .map_err(Error::from)?;
         for f in &findings {
             writeln!(
                 out,

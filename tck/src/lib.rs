@@ -9,6 +9,7 @@ pub mod catalogue;
 pub mod check;
 pub mod cli;
 pub mod context;
+pub mod error;
 pub mod evidence;
 pub mod profile;
 pub mod report;
@@ -21,6 +22,8 @@ pub mod target;
 pub mod transport;
 pub mod verdict;
 pub mod webhook_receiver;
+
+pub use error::Error;
 
 /// Entry points of the fuzz targets and their seed replay. Not part of the public API.
 #[doc(hidden)]

@@ -1,10 +1,9 @@
 //! Discovery and the agent card (A2A 0.3 §5, 1.0 §8; DIGEST §10.1; SECURITY-PROFILE card
 //! hygiene). Declarations only.
 
-use crate::check::{Kind, each, on_card, optional, required, step};
+use crate::check::{Kind, both, each, on_card, optional, required, step};
 use crate::rules::card as rules;
 use crate::scenario::{Applies, Area, Family, Level, Need, Scenario, SpecRef};
-use crate::verdict::Outcome;
 
 const BOTH: &[Family] = &[];
 const V03: &[Family] = &[Family::V0_3];
@@ -161,7 +160,7 @@ pub fn scenarios() -> Vec<Scenario> {
             applies: applies(V10, &[Need::Card]),
             step: on_card(each(
                 "/supportedInterfaces",
-                all_of(
+                both(
                     required(&[
                         ("url", Kind::NonEmptyString),
                         ("protocolBinding", Kind::NonEmptyString),
@@ -413,11 +412,4 @@ pub fn scenarios() -> Vec<Scenario> {
             step: on_card(rules::https_only),
         },
     ]
-}
-
-fn all_of(
-    a: impl crate::check::Check<serde_json::Value> + 'static,
-    b: impl crate::check::Check<serde_json::Value> + 'static,
-) -> impl crate::check::Check<serde_json::Value> {
-    move |v: &serde_json::Value| -> Outcome { a.check(v).and(b.check(v)) }
 }
