@@ -186,6 +186,21 @@ pub struct Exchange {
     pub curl: String,
 }
 
+/// A webhook delivery the kit's receiver got, as evidence (headers and body redacted).
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordedDelivery {
+    /// Sequence number at the receiver.
+    pub seq: usize,
+    /// Milliseconds since the receiver started.
+    pub at_ms: u64,
+    /// Method and path.
+    pub request_line: String,
+    /// Headers (redacted).
+    pub headers: Vec<(String, String)>,
+    /// Body (lossy UTF-8, redacted, truncated).
+    pub body: String,
+}
+
 /// Shortens `bytes` to the evidence limit, as lossy UTF-8.
 pub fn evidence_text(bytes: &[u8], redactor: &Redactor) -> String {
     let cut = bytes.len().min(EVIDENCE_BODY_LIMIT);
@@ -265,6 +280,7 @@ pub fn curl_command(
 pub struct Recorder {
     ids: Arc<AtomicU64>,
     exchanges: Arc<Mutex<Vec<Exchange>>>,
+    deliveries: Arc<Mutex<Vec<RecordedDelivery>>>,
 }
 
 impl Recorder {
@@ -273,6 +289,7 @@ impl Recorder {
         Self {
             ids,
             exchanges: Arc::default(),
+            deliveries: Arc::default(),
         }
     }
 
@@ -291,6 +308,36 @@ impl Recorder {
     /// Everything recorded so far.
     pub fn exchanges(&self) -> Vec<Exchange> {
         self.exchanges.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+
+    /// Records a webhook delivery the scenario judged, redacted.
+    pub fn record_delivery(
+        &self,
+        delivery: &crate::webhook_receiver::Delivery,
+        redactor: &Redactor,
+    ) {
+        let recorded = RecordedDelivery {
+            seq: delivery.seq,
+            at_ms: delivery.at_ms,
+            request_line: format!("{} {}", delivery.method, redactor.text(&delivery.path)),
+            headers: delivery
+                .headers
+                .iter()
+                .map(|(n, v)| (n.clone(), redactor.header_value(n, v)))
+                .collect(),
+            body: evidence_text(&delivery.body, redactor),
+        };
+        if let Ok(mut list) = self.deliveries.lock() {
+            list.push(recorded);
+        }
+    }
+
+    /// The webhook deliveries recorded so far.
+    pub fn deliveries(&self) -> Vec<RecordedDelivery> {
+        self.deliveries
+            .lock()
+            .map(|l| l.clone())
+            .unwrap_or_default()
     }
 }
 
@@ -368,6 +415,23 @@ mod tests {
         let body = vec![b'a'; EVIDENCE_BODY_LIMIT + 10];
         let text = evidence_text(&body, &Redactor::new());
         assert!(text.ends_with("… [10 more bytes]"));
+    }
+
+    #[test]
+    fn deliveries_are_recorded_redacted() {
+        let recorder = Recorder::new(Arc::new(AtomicU64::new(0)));
+        let delivery = crate::webhook_receiver::Delivery {
+            seq: 1,
+            at_ms: 5,
+            method: "POST".into(),
+            path: "/webhook".into(),
+            headers: vec![("authorization".into(), "Bearer push-secret-1".into())],
+            body: br#"{"token":"push-secret-1"}"#.to_vec(),
+        };
+        recorder.record_delivery(&delivery, &Redactor::new().secret("push-secret-1"));
+        let kept = &recorder.deliveries()[0];
+        assert_eq!(kept.headers[0].1, "Bearer [redacted]");
+        assert_eq!(kept.body, r#"{"token":"[redacted]"}"#);
     }
 
     #[test]

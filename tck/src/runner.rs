@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::baseline::Baseline;
 use crate::context::{Context, Discovery};
-use crate::evidence::{Exchange, Recorder};
+use crate::evidence::{Exchange, RecordedDelivery, Recorder};
 use crate::profile::{Mode, Profile};
 use crate::scenario::{Binding, Level, Need, ProtocolVersion, Scenario, ScenarioInfo};
 use crate::schema::SchemaSet;
@@ -112,6 +112,9 @@ pub struct ScenarioResult {
     /// Every exchange the scenario made.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub exchanges: Vec<Exchange>,
+    /// Webhook deliveries the scenario judged.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deliveries: Vec<RecordedDelivery>,
     /// Wall time in milliseconds.
     pub duration_ms: u64,
 }
@@ -531,6 +534,7 @@ pub async fn run(
                 verdict,
                 failures: Vec::new(),
                 exchanges: Vec::new(),
+                deliveries: Vec::new(),
                 duration_ms: 0,
             };
             observer.finished(&r);
@@ -564,12 +568,13 @@ pub async fn run(
                 index,
                 outcome,
                 cx.recorder.exchanges(),
+                cx.recorder.deliveries(),
                 millis(began.elapsed()),
             )
         });
     }
     while let Some(joined) = tasks.join_next().await {
-        let Ok((index, outcome, exchanges, duration_ms)) = joined else {
+        let Ok((index, outcome, exchanges, deliveries, duration_ms)) = joined else {
             continue;
         };
         let scenario = &selected[index];
@@ -589,6 +594,7 @@ pub async fn run(
             verdict,
             failures,
             exchanges,
+            deliveries,
             duration_ms,
         };
         if let Some(baseline) = &config.baseline {
@@ -614,6 +620,7 @@ fn error_result(scenario: &Scenario, reason: String) -> ScenarioResult {
         verdict: Verdict::Error(reason),
         failures: Vec::new(),
         exchanges: Vec::new(),
+        deliveries: Vec::new(),
         duration_ms: 0,
     }
 }

@@ -24,6 +24,7 @@ fn result(
         verdict,
         failures,
         exchanges,
+        deliveries: vec![],
         duration_ms: 12,
     }
 }
