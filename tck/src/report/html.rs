@@ -107,6 +107,21 @@ fn row(out: &mut dyn Write, r: &ScenarioResult) -> io::Result<()> {
         }
         writeln!(out, "</details>")?;
     }
+    for d in &r.deliveries {
+        let headers = d.headers.iter().fold(String::new(), |mut s, (n, v)| {
+            let _ = writeln!(s, "{n}: {v}");
+            s
+        });
+        writeln!(
+            out,
+            "<details><summary>webhook delivery {} — {} (+{} ms)</summary><pre>{}\n{}</pre></details>",
+            d.seq,
+            escape(&d.request_line),
+            d.at_ms,
+            escape(&headers),
+            escape(&d.body)
+        )?;
+    }
     writeln!(out, "</td></tr>")
 }
 
