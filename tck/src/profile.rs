@@ -292,6 +292,8 @@ impl Default for Timeouts {
 pub struct Limits {
     /// Largest response body read.
     pub max_body_bytes: usize,
+    /// Most bytes read from one SSE stream.
+    pub max_stream_bytes: usize,
     /// Most SSE events read from one stream.
     pub max_sse_events: usize,
     /// Scenarios run at once.
@@ -302,6 +304,7 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             max_body_bytes: 4 * 1024 * 1024,
+            max_stream_bytes: 16 * 1024 * 1024,
             max_sse_events: 10_000,
             concurrency: 4,
         }

@@ -90,6 +90,7 @@ impl RunConfig {
             request_timeout: Duration::from_millis(t.request_ms),
             stream_timeout: Duration::from_millis(t.stream_ms),
             max_body_bytes: self.profile.limits.max_body_bytes,
+            max_stream_bytes: self.profile.limits.max_stream_bytes,
             sse: SseLimits {
                 max_events: self.profile.limits.max_sse_events,
                 ..SseLimits::default()

@@ -135,6 +135,19 @@ async fn serve(mut socket: TcpStream, addr: SocketAddr) {
                 tokio::time::sleep(Duration::from_millis(1)).await;
             }
         }
+        "comments" => {
+            // An event stream that never dispatches an event: only comments, as fast as possible.
+            let _ = socket
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n")
+                .await;
+            let comments =
+                b": keep-alive padding padding padding padding padding padding\n".repeat(1024);
+            loop {
+                if socket.write_all(&comments).await.is_err() {
+                    return;
+                }
+            }
+        }
         "huge" => {
             let _ = socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1073741824\r\n\r\n").await;
             let zeros = vec![b'0'; 64 * 1024];
@@ -257,6 +270,7 @@ async fn an_endless_event_stream_ends_at_the_event_cap_or_the_deadline() {
         request_timeout: Duration::from_millis(400),
         stream_timeout: Duration::from_millis(1_500),
         max_body_bytes: MAX_BODY,
+        max_stream_bytes: 1024 * 1024,
         sse: SseLimits {
             max_events: 50,
             ..SseLimits::default()
@@ -326,4 +340,33 @@ async fn an_unreachable_endpoint_is_reported_as_such() {
             .iter()
             .all(|r| r.verdict.kind() == VerdictKind::Error)
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_of_comments_ends_at_the_stream_byte_cap() {
+    let addr = start().await;
+    let limits = Limits {
+        request_timeout: Duration::from_millis(400),
+        stream_timeout: Duration::from_secs(5),
+        max_body_bytes: MAX_BODY,
+        max_stream_bytes: 256 * 1024,
+        sse: SseLimits::default(),
+    };
+    let client = HttpClient::new(limits, Auth::none(), Redactor::new()).unwrap();
+    let recorder = Recorder::new(Arc::new(AtomicU64::new(0)));
+    let started = Instant::now();
+    let err = client
+        .stream(
+            HttpRequest::post(
+                format!("http://{addr}/comments/rpc"),
+                "application/json",
+                "{}",
+            ),
+            &recorder,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err, TransportError::BodyTooLarge { limit: 256 * 1024 });
+    assert!(started.elapsed() < Duration::from_secs(3));
+    assert!(recorder.exchanges()[0].events.is_empty());
 }

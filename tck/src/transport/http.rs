@@ -21,6 +21,8 @@ pub struct Limits {
     pub stream_timeout: Duration,
     /// Largest response body read.
     pub max_body_bytes: usize,
+    /// Most bytes read from one SSE stream (events, comments and all).
+    pub max_stream_bytes: usize,
     /// Caps of SSE streams.
     pub sse: SseLimits,
 }
@@ -31,6 +33,7 @@ impl Default for Limits {
             request_timeout: Duration::from_secs(10),
             stream_timeout: Duration::from_secs(30),
             max_body_bytes: 4 * 1024 * 1024,
+            max_stream_bytes: 16 * 1024 * 1024,
             sse: SseLimits::default(),
         }
     }
@@ -412,6 +415,7 @@ impl HttpClient {
             });
         partial.head = Some((response.status().as_u16(), response_headers));
         let mut parser = is_sse.then(|| SseParser::new(self.limits.sse));
+        let mut stream_bytes = 0usize;
         loop {
             let chunk = response
                 .chunk()
@@ -419,6 +423,14 @@ impl HttpClient {
                 .map_err(|e| TransportError::Io(root_cause(&e)))?;
             let Some(chunk) = chunk else { break };
             if let Some(parser) = parser.as_mut() {
+                // Events are capped in number and size; the whole stream is capped too, so a
+                // stream of comments or of many large events cannot grow without bound.
+                stream_bytes += chunk.len();
+                if stream_bytes > self.limits.max_stream_bytes {
+                    return Err(TransportError::BodyTooLarge {
+                        limit: self.limits.max_stream_bytes,
+                    });
+                }
                 let events = parser.push(&chunk).map_err(TransportError::Sse)?;
                 let at_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
                 for event in events {
