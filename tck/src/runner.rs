@@ -187,6 +187,10 @@ pub struct RunReport {
     /// Why no interface was selected.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_problem: Option<String>,
+    /// Other versions the card declares, not exercised by this run (run again with
+    /// `--protocol` to test them).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub untested_versions: Vec<ProtocolVersion>,
     /// Discovery.
     pub discovery: Discovery,
     /// The discovery exchange.
@@ -448,6 +452,7 @@ pub async fn run(
         tck_version: env!("CARGO_PKG_VERSION"),
         target: None,
         target_problem: None,
+        untested_versions: Vec::new(),
         discovery: Discovery::default(),
         discovery_exchange: None,
         key_exchanges: Vec::new(),
@@ -494,6 +499,12 @@ pub async fn run(
     let target = select_target(&config, &discovery);
     report.target = target.as_ref().ok().cloned();
     report.target_problem = target.as_ref().err().cloned();
+    if let (Some(card), Some(t)) = (&discovery.card, &report.target) {
+        report.untested_versions = target::declared_versions(card)
+            .into_iter()
+            .filter(|v| v.family() != t.version.family())
+            .collect();
+    }
 
     if discovery.unreachable {
         let reason = format!(

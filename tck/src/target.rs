@@ -63,6 +63,19 @@ pub fn detect_version(card: &Value) -> Option<ProtocolVersion> {
     (top == "0.3" || top.starts_with("0.3.")).then_some(ProtocolVersion::V0_3)
 }
 
+/// Every version the card declares (1.0 first when both are).
+pub fn declared_versions(card: &Value) -> Vec<ProtocolVersion> {
+    let mut out = Vec::new();
+    if !interfaces(card, Family::V1_0).is_empty() {
+        out.push(ProtocolVersion::V1_0);
+    }
+    let top = card.get("protocolVersion").and_then(Value::as_str);
+    if top.is_some_and(|v| v == "0.3" || v.starts_with("0.3.")) {
+        out.push(ProtocolVersion::V0_3);
+    }
+    out
+}
+
 /// An interface the card declares.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Interface {
@@ -155,6 +168,17 @@ mod tests {
         let v03 = json!({"protocolVersion":"0.3.0","url":"http://a"});
         assert_eq!(detect_version(&v03), Some(ProtocolVersion::V0_3));
         assert_eq!(detect_version(&json!({})), None);
+    }
+
+    #[test]
+    fn lists_every_declared_version() {
+        let both = json!({"protocolVersion":"0.3.0","url":"http://a",
+            "supportedInterfaces":[{"url":"http://a/v1","protocolBinding":"JSONRPC","protocolVersion":"1.0"}]});
+        assert_eq!(
+            declared_versions(&both),
+            vec![ProtocolVersion::V1_0, ProtocolVersion::V0_3]
+        );
+        assert!(declared_versions(&json!({})).is_empty());
     }
 
     #[test]

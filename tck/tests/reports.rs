@@ -153,6 +153,7 @@ fn sample() -> RunReport {
             extensions: vec![],
         }),
         target_problem: None,
+        untested_versions: vec![],
         discovery: Discovery {
             card_url: "http://127.0.0.1:8080/.well-known/agent-card.json".into(),
             exchange: Some("x1".into()),

@@ -255,3 +255,33 @@ async fn a_scenario_calls_an_operation_on_the_selected_binding() {
     );
     assert_eq!(report.results[0].exchanges.len(), 1);
 }
+
+#[tokio::test]
+async fn a_card_declaring_both_versions_names_the_untested_one() {
+    let server = MockServer::start().await;
+    let card = json!({"name": "n", "protocolVersion": "0.3.0", "url": format!("{}/v03", server.uri()),
+        "supportedInterfaces": [{"url": format!("{}/v1", server.uri()), "protocolBinding": "JSONRPC", "protocolVersion": "1.0"}]});
+    Mock::given(method("GET"))
+        .and(path("/.well-known/agent-card.json"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(card))
+        .mount(&server)
+        .await;
+    let mut config = config(&server);
+    config.selection.only = vec!["CARD-01".into()];
+    let report = runner::run(a2a_tck::catalogue::all(), config.clone(), &Silent).await;
+    assert_eq!(
+        report.target.as_ref().unwrap().version,
+        a2a_tck::scenario::ProtocolVersion::V1_0
+    );
+    assert_eq!(
+        report.untested_versions,
+        vec![a2a_tck::scenario::ProtocolVersion::V0_3]
+    );
+    config.version = Some(a2a_tck::scenario::ProtocolVersion::V0_3);
+    let report = runner::run(a2a_tck::catalogue::all(), config, &Silent).await;
+    assert!(report.target.as_ref().unwrap().url.ends_with("/v03"));
+    assert_eq!(
+        report.untested_versions,
+        vec![a2a_tck::scenario::ProtocolVersion::V1_0]
+    );
+}

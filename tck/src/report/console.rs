@@ -96,5 +96,11 @@ pub fn write_summary(report: &RunReport, out: &mut dyn Write, color: bool) -> io
         writeln!(out, "{:<6} {}", level.as_str(), counts_line(counts))?;
     }
     writeln!(out, "{:<6} {}", "all", counts_line(&report.summary.all))?;
+    for v in &report.untested_versions {
+        writeln!(
+            out,
+            "note: the card also declares A2A {v}; run with --protocol {v} to test it"
+        )?;
+    }
     writeln!(out, "result: {}", status_text(report))
 }

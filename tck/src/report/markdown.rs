@@ -28,6 +28,12 @@ pub fn write(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
         )?,
     }
     writeln!(out, "Card: `{}`", report.discovery.card_url)?;
+    for v in &report.untested_versions {
+        writeln!(
+            out,
+            "\nThe card also declares A2A {v}, not tested by this run (`--protocol {v}`)."
+        )?;
+    }
     writeln!(out)?;
     writeln!(out, "| level | result |")?;
     writeln!(out, "| --- | --- |")?;
