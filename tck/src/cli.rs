@@ -371,6 +371,13 @@ async fn run(
 ) -> Result<Exit, Error> {
     let reports = parse_reports(&args.report)?;
     let mut config = run_config(args)?;
+    // Report files are created before the run, so a bad path is a usage error up front.
+    let mut files = Vec::new();
+    for (format, path) in &reports {
+        let file = std::fs::File::create(path)
+            .map_err(|e| Error::Io(format!("cannot create {}: {e}", path.display())))?;
+        files.push((*format, file));
+    }
     if let Some(o) = config.profile.credentials.oauth2.clone() {
         match oauth2_token(&o, config.profile.timeouts.request_ms).await {
             Ok(token) => {
@@ -392,8 +399,19 @@ async fn run(
         &progress
     };
     let report = runner::run(catalogue::all(), config, observer).await;
-    finish(&report, &reports, out)?;
+    finish(&report, &mut files, out)?;
     if let Some(path) = baseline_out {
+        // A baseline from a run that could not judge everything would hide those scenarios.
+        if matches!(
+            report.status,
+            RunStatus::Unreachable | RunStatus::HarnessError
+        ) {
+            let _ = writeln!(
+                err,
+                "a2a-tck: baseline not written: the run had harness errors"
+            );
+            return Ok(Exit::Harness);
+        }
         std::fs::write(path, Baseline::from_report(&report).to_toml())
             .map_err(|e| Error::Io(format!("cannot write {}: {e}", path.display())))?;
         let _ = writeln!(out, "baseline written to {}", path.display());
@@ -404,15 +422,15 @@ async fn run(
 
 fn finish(
     report: &RunReport,
-    reports: &[(Format, PathBuf)],
+    files: &mut [(Format, std::fs::File)],
     out: &mut dyn Write,
 ) -> Result<(), Error> {
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     report::console::write_summary(report, out, color).map_err(|e| io_error(&e))?;
-    for (format, path) in reports {
-        let mut file = std::fs::File::create(path)
-            .map_err(|e| Error::Io(format!("cannot create {}: {e}", path.display())))?;
-        report::write(*format, report, &mut file).map_err(|e| io_error(&e))?;
+    for (format, file) in files {
+        let mut writer = std::io::BufWriter::new(file);
+        report::write(*format, report, &mut writer).map_err(|e| io_error(&e))?;
+        writer.flush().map_err(|e| io_error(&e))?;
     }
     Ok(())
 }
@@ -609,6 +627,6 @@ async fn validate(args: &ValidateArgs, out: &mut dyn Write) -> Result<Exit, Erro
         skip: vec!["CARD-01".into()],
     };
     let report = runner::run(catalogue::all(), config, &Silent).await;
-    finish(&report, &[], out)?;
+    finish(&report, &mut [], out)?;
     Ok(Exit::from_status(report.status))
 }

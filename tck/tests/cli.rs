@@ -81,6 +81,19 @@ fn unreachable_endpoint_exits_3() {
     ]);
     assert_eq!(code(&out), 3, "{}", String::from_utf8_lossy(&out.stdout));
     assert!(String::from_utf8_lossy(&out.stdout).contains("endpoint unreachable"));
+    // No baseline is written from a run that judged nothing.
+    let baseline = scratch("unreachable-baseline.toml");
+    let out = tck(&[
+        "baseline",
+        "write",
+        "-o",
+        baseline.to_str().unwrap(),
+        "--quiet",
+        "--url",
+        &format!("http://127.0.0.1:{port}"),
+    ]);
+    assert_eq!(code(&out), 3);
+    assert!(!baseline.exists());
 }
 
 #[test]
@@ -125,6 +138,20 @@ fn usage_and_configuration_errors_exit_2() {
         2
     );
     assert_eq!(code(&tck(&["explain", "NOPE-01"])), 2);
+    // A report path that cannot be created is refused before anything runs.
+    let out = tck(&[
+        "run",
+        "--url",
+        "http://127.0.0.1:9",
+        "--report",
+        "json=/nonexistent-dir/r.json",
+    ]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 #[tokio::test]
