@@ -172,6 +172,13 @@ async fn serve(mut socket: TcpStream, addr: SocketAddr) {
     }
 }
 
+/// Peak resident set size of this process in KiB (`VmHWM`), where the OS reports it.
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
 fn config(card_url: String) -> RunConfig {
     let mut config = RunConfig::new(card_url);
     config.profile.mode = Mode::Dev;
@@ -217,6 +224,11 @@ async fn a_hostile_card_endpoint_yields_error_verdicts_within_the_deadlines() {
         assert_eq!(report.status, RunStatus::HarnessError, "{mode}");
         // No scenario passed: nothing could be judged.
         assert_eq!(report.summary.all.get(VerdictKind::Pass), 0, "{mode}");
+        // The process never held the 1 GiB body (nor an endless stream): peak memory stays
+        // far below it (Linux reports the peak resident size).
+        if let Some(peak) = peak_rss_kib() {
+            assert!(peak < 512 * 1024, "{mode}: peak RSS {peak} KiB");
+        }
         // What was kept of the body is bounded by the cap.
         if let Some(response) = report
             .discovery_exchange
