@@ -58,6 +58,23 @@ pub struct Context {
     pub schemas: Option<Arc<SchemaSet>>,
     /// Card verification keys.
     pub card_keys: Option<Arc<JwkSet>>,
+    /// The webhook receiver, when the profile configures one (push scenarios).
+    pub webhook: Option<Arc<crate::webhook_receiver::WebhookReceiver>>,
+}
+
+impl Context {
+    /// The URL the agent should deliver push notifications to: the profile's `public_url`, or
+    /// the receiver's own loopback URL.
+    pub fn webhook_url(&self) -> Option<String> {
+        let receiver = self.webhook.as_ref()?;
+        Some(
+            self.profile
+                .webhook
+                .as_ref()
+                .and_then(|w| w.public_url.clone())
+                .unwrap_or_else(|| receiver.url()),
+        )
+    }
 }
 
 impl Context {

@@ -523,6 +523,16 @@ pub async fn run(
         return report.recount();
     }
 
+    // The webhook receiver lives for the whole run; push scenarios share it and tell deliveries
+    // apart by task id. It binds loopback only; failing to bind is a harness error for the
+    // scenarios that need it, not for the run.
+    let webhook = match &config.profile.webhook {
+        Some(w) => crate::webhook_receiver::WebhookReceiver::start(w.bind)
+            .await
+            .ok()
+            .map(Arc::new),
+        None => None,
+    };
     let profile = Arc::new(config.profile.clone());
     let semaphore = Arc::new(tokio::sync::Semaphore::new(
         config.profile.limits.concurrency,
@@ -539,6 +549,7 @@ pub async fn run(
             profile: profile.clone(),
             schemas: config.schemas.clone(),
             card_keys: card_keys.clone(),
+            webhook: webhook.clone(),
         };
         if let Some(verdict) = applicability(scenario, &cx, &config) {
             let r = ScenarioResult {

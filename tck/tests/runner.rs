@@ -285,3 +285,47 @@ async fn a_card_declaring_both_versions_names_the_untested_one() {
         vec![a2a_tck::scenario::ProtocolVersion::V1_0]
     );
 }
+
+#[tokio::test]
+async fn scenarios_share_the_webhook_receiver_the_profile_configures() {
+    let server = card_server().await;
+    let mut config = config(&server);
+    config.profile.webhook = Some(a2a_tck::profile::Webhook {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        public_url: None,
+        authorization: None,
+        token: None,
+    });
+    let push = step(|cx| {
+        Box::pin(async move {
+            let url = cx
+                .webhook_url()
+                .ok_or_else(|| a2a_tck::check::HarnessError("no receiver".into()))?;
+            // Stand in for the agent: deliver one notification to the receiver.
+            let request = a2a_tck::transport::http::HttpRequest::post(
+                url,
+                "application/a2a+json",
+                r#"{"task":{"id":"t"}}"#,
+            );
+            cx.send(request).await?;
+            let receiver = cx.webhook.as_ref().unwrap();
+            let deliveries = receiver.deliveries();
+            for d in &deliveries {
+                cx.recorder.record_delivery(d, cx.client.redactor());
+            }
+            Ok(if deliveries.len() == 1 {
+                Outcome::Pass
+            } else {
+                Outcome::Fail(vec![Failure::new("no delivery")])
+            })
+        })
+    });
+    let report = runner::run(vec![scenario("T-PUSH", Level::Must, push)], config, &Silent).await;
+    assert_eq!(
+        kind(&report, "T-PUSH"),
+        VerdictKind::Pass,
+        "{:?}",
+        report.results[0]
+    );
+    assert_eq!(report.results[0].deliveries.len(), 1);
+}
