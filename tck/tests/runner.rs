@@ -329,3 +329,64 @@ async fn scenarios_share_the_webhook_receiver_the_profile_configures() {
     );
     assert_eq!(report.results[0].deliveries.len(), 1);
 }
+
+#[tokio::test]
+async fn rest_subscribe_falls_back_from_post_to_get_and_reads_the_stream() {
+    use a2a_tck::transport::call::call_streaming;
+    use a2a_tck::transport::jsonrpc::Operation;
+
+    let server = MockServer::start().await;
+    let card = json!({"name": "n", "supportedInterfaces": [
+        {"url": format!("{}/rest", server.uri()), "protocolBinding": "HTTP+JSON", "protocolVersion": "1.0"}
+    ]});
+    Mock::given(method("GET"))
+        .and(path("/.well-known/agent-card.json"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(card))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/rest/tasks/t-1:subscribe"))
+        .respond_with(ResponseTemplate::new(405))
+        .mount(&server)
+        .await;
+    let stream =
+        "data: {\"task\":{\"id\":\"t-1\"}}\n\ndata: {\"statusUpdate\":{\"taskId\":\"t-1\"}}\n\n";
+    Mock::given(method("GET"))
+        .and(path("/rest/tasks/t-1:subscribe"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(stream, "text/event-stream"))
+        .mount(&server)
+        .await;
+    let subscribe = step(|cx| {
+        Box::pin(async move {
+            let answer =
+                call_streaming(cx, Operation::SubscribeToTask, &json!({"id": "t-1"})).await?;
+            Ok(if answer.http.events.len() == 2 {
+                Outcome::Pass
+            } else {
+                Outcome::Fail(vec![Failure::new(format!(
+                    "{} events",
+                    answer.http.events.len()
+                ))])
+            })
+        })
+    });
+    let report = runner::run(
+        vec![scenario("T-SUB", Level::Must, subscribe)],
+        config(&server),
+        &Silent,
+    )
+    .await;
+    assert_eq!(
+        kind(&report, "T-SUB"),
+        VerdictKind::Pass,
+        "{:?}",
+        report.results[0]
+    );
+    let methods: Vec<_> = report.results[0]
+        .exchanges
+        .iter()
+        .map(|x| x.request.method.as_str())
+        .collect();
+    assert_eq!(methods, ["POST", "GET"]);
+    assert_eq!(report.results[0].exchanges[1].events.len(), 2);
+}

@@ -191,6 +191,10 @@ pub async fn call_on(
 
 /// Calls a streaming operation; the answer's `http.events` holds the SSE events (an error may
 /// also come as a plain JSON body, which both versions allow).
+///
+/// HTTP+JSON `SubscribeToTask` is `POST` in the spec text and `GET` in the proto annotations
+/// (DIGEST §12.1): the kit sends `POST` and, on 405, retries with `GET`; both exchanges are
+/// recorded.
 pub async fn call_streaming(
     cx: &Context,
     op: Operation,
@@ -201,7 +205,19 @@ pub async fn call_streaming(
     request
         .headers
         .push(("Accept".into(), "text/event-stream".into()));
-    let http = cx.stream(request).await?;
+    let retry_as_get = (target.binding == Binding::HttpJson && op == Operation::SubscribeToTask)
+        .then(|| {
+            let mut get = request.clone();
+            "GET".clone_into(&mut get.method);
+            get.body.clear();
+            get.headers
+                .retain(|(n, _)| !n.eq_ignore_ascii_case("content-type"));
+            get
+        });
+    let mut http = cx.stream(request).await?;
+    if let (405, Some(get)) = (http.status, retry_as_get) {
+        http = cx.stream(get).await?;
+    }
     Ok(answer(target, http, id))
 }
 
