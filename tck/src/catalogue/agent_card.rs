@@ -243,6 +243,20 @@ pub fn scenarios() -> Vec<Scenario> {
             applies: applies(V03, &[Need::Card]),
             step: on_card(rules::declares_transport),
         },
+        // "Each supportedInterfaces entry MUST accurately declare its binding and URL."
+        Scenario {
+            id: "CARD-11",
+            title: "each 1.0 interface answers in the binding it declares",
+            level: Level::Must,
+            spec: SpecRef {
+                source: "A2A 1.0",
+                section: "§8.3.1, §5.2",
+            },
+            requirement: "Each AgentInterface MUST accurately declare its protocol binding and URL (probe: GetTask of an unknown id gets TaskNotFound in that binding's format).",
+            area: Area::AgentCard,
+            applies: applies(V10, &[Need::Card, Need::Interface]),
+            step: step(|cx| Box::pin(rules::interfaces_answer(cx, false))),
+        },
         // AgentCardSignature: protected and signature REQUIRED.
         Scenario {
             id: "CARD-12",
@@ -298,20 +312,6 @@ pub fn scenarios() -> Vec<Scenario> {
             area: Area::AgentCard,
             applies: applies(V10, &[Need::Card, Need::CardSignatures, Need::CardKeys]),
             step: step(|cx| Box::pin(async move { Ok(rules::signatures_verify(cx, false)) })),
-        },
-        // "Each supportedInterfaces entry MUST accurately declare its binding and URL."
-        Scenario {
-            id: "CARD-11",
-            title: "each 1.0 interface answers in the binding it declares",
-            level: Level::Must,
-            spec: SpecRef {
-                source: "A2A 1.0",
-                section: "§8.3.1, §5.2",
-            },
-            requirement: "Each AgentInterface MUST accurately declare its protocol binding and URL (probe: GetTask of an unknown id gets TaskNotFound in that binding's format).",
-            area: Area::AgentCard,
-            applies: applies(V10, &[Need::Card, Need::Interface]),
-            step: step(|cx| Box::pin(rules::interfaces_answer(cx, false))),
         },
         // "Agent Card JSON MUST use camelCase field names."
         Scenario {
