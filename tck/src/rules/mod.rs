@@ -1,0 +1,5 @@
+//! Judgement code behind the catalogue's declarations, by spec area: the catalogue says *what*
+//! is required, these functions say how the wire is judged.
+
+pub mod card;
+pub mod input;
