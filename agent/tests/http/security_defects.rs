@@ -70,12 +70,14 @@ impl Probe {
     }
 
     /// Starts a `slow 20` task for alice without waiting; its id.
+    /// A task that stays `working` (with an update every step) for far longer than any probe
+    /// waits, so a probe never races its end, however loaded the machine is.
     async fn running(&self) -> String {
         let r = self
             .rpc(
                 "alice",
                 "SendMessage",
-                json!({"message": msg_v1("slow 20"), "configuration": {"returnImmediately": true}}),
+                json!({"message": msg_v1("slow 200"), "configuration": {"returnImmediately": true}}),
             )
             .await;
         r["result"]["task"]["id"].as_str().unwrap_or("").to_owned()
