@@ -86,6 +86,9 @@ pub enum Command {
         /// The JSON file.
         file: PathBuf,
     },
+    /// Start the reference agent in-process on 127.0.0.1:0 and run the whole catalogue
+    /// against it (the no-setup demo; with `--defect`, a deliberately broken agent).
+    Selftest(SelftestArgs),
     /// Baselines of accepted failures.
     Baseline {
         /// What to do.
@@ -163,6 +166,21 @@ pub struct RunArgs {
     pub quiet: bool,
 }
 
+/// Options of `selftest`.
+#[derive(Debug, Clone, Args)]
+pub struct SelftestArgs {
+    /// Switch on a deliberate defect of the reference agent (repeatable; names from
+    /// `a2a-reference-agent defects`): the run then shows what the kit reports on a broken agent.
+    #[arg(long = "defect", value_name = "NAME")]
+    pub defects: Vec<String>,
+    /// The reference agent's configuration (TOML); default: its built-in defaults.
+    #[arg(long, value_name = "FILE")]
+    pub agent_config: Option<PathBuf>,
+    /// The run (`--url` and `--card-url` are set to the in-process agent).
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
 /// Options of `validate`.
 #[derive(Debug, Clone, Args)]
 pub struct ValidateArgs {
@@ -187,6 +205,7 @@ pub struct ValidateArgs {
 pub async fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
     let result = match cli.command {
         Command::Run(args) => run(&args, None, out, err).await,
+        Command::Selftest(args) => selftest(args, out, err).await,
         Command::Baseline {
             action: BaselineAction::Write { output, run: args },
         } => run(&args, Some(&output), out, err).await,
@@ -213,8 +232,10 @@ fn load_schemas(dir: Option<&Path>) -> Result<Option<Arc<SchemaSet>>, Error> {
         Some(dir) => SchemaSet::load(dir)
             .map(|s| Some(Arc::new(s)))
             .map_err(Error::from),
-        // The default location is optional: without it the schema scenarios are skipped.
-        None => Ok(SchemaSet::load(Path::new("schemas")).ok().map(Arc::new)),
+        // The schemas of this repository, compiled in.
+        None => SchemaSet::embedded()
+            .map(|s| Some(Arc::new(s)))
+            .map_err(Error::from),
     }
 }
 
@@ -361,6 +382,44 @@ fn parse_reports(specs: &[String]) -> Result<Vec<(Format, PathBuf)>, Error> {
             Ok((format, PathBuf::from(path)))
         })
         .collect()
+}
+
+async fn selftest(
+    args: SelftestArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Exit, Error> {
+    if args.run.url.is_some() || args.run.card_url.is_some() {
+        return Err(Error::Usage(
+            "selftest runs against its own agent: use `run --url` for another one".into(),
+        ));
+    }
+    let mut config = match &args.agent_config {
+        Some(path) => a2a_reference_agent::config::Config::from_file(path)
+            .map_err(|e| Error::Usage(format!("agent configuration {}: {e}", path.display())))?,
+        None => a2a_reference_agent::config::Config::default(),
+    };
+    "127.0.0.1:0".clone_into(&mut config.bind);
+    config.public_url = None;
+    config.defects.extend(args.defects.iter().cloned());
+    let agent = match a2a_reference_agent::serve(config).await {
+        Ok(agent) => agent,
+        Err(a2a_reference_agent::ServeError::Config(e)) => {
+            return Err(Error::Usage(format!("reference agent: {e}")));
+        }
+        Err(e) => {
+            let _ = writeln!(err, "a2a-tck: cannot start the reference agent: {e}");
+            return Ok(Exit::Harness);
+        }
+    };
+    let mut run_args = args.run;
+    run_args.url = Some(agent.base_url());
+    // The in-process agent speaks plain HTTP on loopback.
+    run_args.dev = true;
+    let _ = writeln!(err, "a2a-tck: reference agent on {}", agent.base_url());
+    let exit = run(&run_args, None, out, err).await;
+    agent.shutdown().await;
+    exit
 }
 
 async fn run(

@@ -127,6 +127,33 @@ impl SchemaSet {
         })
     }
 
+    /// The schemas of this repository's `schemas/`, compiled into the binary, so the kit
+    /// validates responses wherever it runs.
+    pub fn embedded() -> Result<Self, SchemaError> {
+        let parse = |name: &str, text: &str| {
+            serde_json::from_str::<Value>(text)
+                .map_err(|e| SchemaError::File(PathBuf::from(name), e.to_string()))
+        };
+        Self::from_documents(vec![
+            (
+                "v0.3",
+                "a2a.json",
+                parse(
+                    "schemas/v0.3/a2a.json",
+                    include_str!("../../schemas/v0.3/a2a.json"),
+                )?,
+            ),
+            (
+                "v1.0",
+                "a2a.json",
+                parse(
+                    "schemas/v1.0/a2a.json",
+                    include_str!("../../schemas/v1.0/a2a.json"),
+                )?,
+            ),
+        ])
+    }
+
     /// Builds a set from documents in memory: `(version, file name, document)`.
     pub fn from_documents(docs: Vec<(&str, &str, Value)>) -> Result<Self, SchemaError> {
         let mut grouped: HashMap<String, Vec<(String, Value)>> = HashMap::new();
