@@ -176,9 +176,78 @@ pub struct SelftestArgs {
     /// The reference agent's configuration (TOML); default: its built-in defaults.
     #[arg(long, value_name = "FILE")]
     pub agent_config: Option<PathBuf>,
+    /// Security setup of the agent and the matching profile (keys generated at start):
+    /// `open` (no authentication) or `bearer` (HS256 JWTs, iss/aud checked, jti replay refused,
+    /// extended card on).
+    #[arg(long, value_enum, default_value_t = SelftestMode::Open)]
+    pub mode: SelftestMode,
     /// The run (`--url` and `--card-url` are set to the in-process agent).
     #[command(flatten)]
     pub run: RunArgs,
+}
+
+/// The security setup `selftest` gives the in-process agent and the run's profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SelftestMode {
+    /// No authentication.
+    Open,
+    /// Bearer JWTs (HS256, issuer and audience checked, replayed `jti` refused); the profile
+    /// gets the minting key, so every request carries a fresh token.
+    Bearer,
+}
+
+/// The issuer of the selftest's bearer tokens.
+pub const SELFTEST_ISSUER: &str = "https://selftest.a2a-tck.invalid";
+/// The audience of the selftest's bearer tokens.
+pub const SELFTEST_AUDIENCE: &str = "a2a-reference-agent-selftest";
+
+/// 64 hex characters from the process's randomly keyed hasher (no RNG dependency; the secret
+/// only has to differ between runs and stay unguessable on loopback).
+fn fresh_secret() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    (0..4u8)
+        .map(|i| {
+            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+            h.write_u8(i);
+            h.write_u128(
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_nanos()),
+            );
+            format!("{:016x}", h.finish())
+        })
+        .collect()
+}
+
+/// Configures the agent for `mode` and returns the matching profile adjustment.
+fn selftest_mode(
+    mode: SelftestMode,
+    config: &mut a2a_reference_agent::config::Config,
+) -> Box<dyn Fn(&mut Profile)> {
+    match mode {
+        SelftestMode::Open => Box::new(|_| {}),
+        SelftestMode::Bearer => {
+            let secret = fresh_secret();
+            "bearer".clone_into(&mut config.auth.mode);
+            config.auth.hs256_secret = Some(secret.clone());
+            config.auth.issuer = Some(SELFTEST_ISSUER.into());
+            config.auth.audience = Some(SELFTEST_AUDIENCE.into());
+            config.auth.replay = true;
+            "on".clone_into(&mut config.capabilities.extended_card);
+            Box::new(move |profile: &mut Profile| {
+                profile.jwt = Some(crate::profile::JwtMinting {
+                    hs256_secret: Some(crate::profile::Secret::new(secret.clone())),
+                    private_jwk_file: None,
+                    kid: None,
+                    iss: SELFTEST_ISSUER.into(),
+                    aud: SELFTEST_AUDIENCE.into(),
+                    sub: None,
+                    scopes: Vec::new(),
+                });
+                profile.replay_protection = true;
+            })
+        }
+    }
 }
 
 /// Options of `validate`.
@@ -204,11 +273,11 @@ pub struct ValidateArgs {
 /// Runs a parsed command line.
 pub async fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
     let result = match cli.command {
-        Command::Run(args) => run(&args, None, out, err).await,
+        Command::Run(args) => run(&args, None, &|_| {}, out, err).await,
         Command::Selftest(args) => selftest(args, out, err).await,
         Command::Baseline {
             action: BaselineAction::Write { output, run: args },
-        } => run(&args, Some(&output), out, err).await,
+        } => run(&args, Some(&output), &|_| {}, out, err).await,
         Command::List { format } => list(format, out).map(|()| Exit::Success),
         Command::Explain { id } => explain(&id, out),
         Command::Validate(args) => validate(&args, out).await,
@@ -249,10 +318,22 @@ fn load_jwks(path: &Path) -> Result<Arc<a2a_security::jwk::JwkSet>, Error> {
 
 /// Builds the run configuration from the arguments and the profile.
 pub fn run_config(args: &RunArgs) -> Result<RunConfig, Error> {
+    run_config_with(args, &|_| {})
+}
+
+/// [`run_config`], with the loaded profile adjusted by `patch` first (selftest modes).
+///
+/// # Errors
+/// As [`run_config`].
+pub fn run_config_with(
+    args: &RunArgs,
+    patch: &dyn Fn(&mut Profile),
+) -> Result<RunConfig, Error> {
     let mut profile = match &args.config {
         Some(path) => Profile::load(path)?,
         None => Profile::default(),
     };
+    patch(&mut profile);
     if args.dev {
         profile.mode = Mode::Dev;
     }
@@ -308,6 +389,20 @@ pub fn run_config(args: &RunArgs) -> Result<RunConfig, Error> {
         let raw = format!("{}:{}", basic.username, basic.password.expose());
         let encoded = base64::engine::general_purpose::STANDARD.encode(raw);
         auth = auth.with_header("Authorization", &format!("Basic {encoded}"));
+    }
+    if auth.is_empty()
+        && c.oauth2.is_none()
+        && let Some(mint) = crate::rules::auth::Minting::from_profile(&profile)
+            .map_err(|e| Error::Usage(format!("profile: {e}")))?
+    {
+        // No static credentials: each request carries a freshly minted token (its own `jti`),
+        // so an agent that refuses replayed tokens serves the whole catalogue.
+        let mint = Arc::new(mint);
+        auth = auth.with_minter(Arc::new(move || {
+            mint.token(crate::rules::auth::PRINCIPAL_A)
+                .ok()
+                .map(|t| format!("Bearer {t}"))
+        }));
     }
     Ok(RunConfig {
         card_url,
@@ -402,6 +497,7 @@ async fn selftest(
     "127.0.0.1:0".clone_into(&mut config.bind);
     config.public_url = None;
     config.defects.extend(args.defects.iter().cloned());
+    let patch = selftest_mode(args.mode, &mut config);
     let agent = match a2a_reference_agent::serve(config).await {
         Ok(agent) => agent,
         Err(a2a_reference_agent::ServeError::Config(e)) => {
@@ -417,7 +513,7 @@ async fn selftest(
     // The in-process agent speaks plain HTTP on loopback.
     run_args.dev = true;
     let _ = writeln!(err, "a2a-tck: reference agent on {}", agent.base_url());
-    let exit = run(&run_args, None, out, err).await;
+    let exit = run(&run_args, None, &*patch, out, err).await;
     agent.shutdown().await;
     exit
 }
@@ -425,11 +521,12 @@ async fn selftest(
 async fn run(
     args: &RunArgs,
     baseline_out: Option<&Path>,
+    patch: &dyn Fn(&mut Profile),
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<Exit, Error> {
     let reports = parse_reports(&args.report)?;
-    let mut config = run_config(args)?;
+    let mut config = run_config_with(args, patch)?;
     // Report files are created before the run, so a bad path is a usage error up front.
     let mut files = Vec::new();
     for (format, path) in &reports {

@@ -160,6 +160,8 @@ pub enum Area {
     AgentCard,
     /// Malformed and hostile requests.
     HostileInput,
+    /// Authentication, authorization and bearer tokens.
+    Auth,
 }
 
 impl Area {
@@ -168,6 +170,7 @@ impl Area {
         match self {
             Self::AgentCard => "agent-card",
             Self::HostileInput => "hostile-input",
+            Self::Auth => "auth",
         }
     }
 }

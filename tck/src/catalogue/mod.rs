@@ -2,6 +2,7 @@
 //! sentence each checks is quoted above it). The engine lives elsewhere.
 
 pub mod agent_card;
+pub mod auth;
 pub mod hostile_input;
 
 use crate::scenario::Scenario;
@@ -10,6 +11,7 @@ use crate::scenario::Scenario;
 pub fn all() -> Vec<Scenario> {
     let mut scenarios = agent_card::scenarios();
     scenarios.extend(hostile_input::scenarios());
+    scenarios.extend(auth::scenarios());
     scenarios
 }
 

@@ -1,5 +1,7 @@
 //! Judgement code behind the catalogue's declarations, by spec area: the catalogue says *what*
 //! is required, these functions say how the wire is judged.
 
+pub mod auth;
 pub mod card;
+pub mod challenge;
 pub mod input;

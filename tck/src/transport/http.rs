@@ -188,16 +188,24 @@ impl HttpResponse {
     }
 }
 
+/// Mints a fresh `Authorization` value for each request (a JWT with its own `jti`, for agents
+/// that refuse a token presented twice).
+pub type Minter = std::sync::Arc<dyn Fn() -> Option<String> + Send + Sync>;
+
 /// Credentials as HTTP headers (values secret).
 #[derive(Clone, Default)]
 pub struct Auth {
     headers: Vec<(String, String)>,
+    minter: Option<Minter>,
 }
 
 impl fmt::Debug for Auth {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
-        f.debug_struct("Auth").field("headers", &names).finish()
+        f.debug_struct("Auth")
+            .field("headers", &names)
+            .field("minted", &self.minter.is_some())
+            .finish()
     }
 }
 
@@ -214,15 +222,34 @@ impl Auth {
         self
     }
 
+    /// Mints a fresh `Authorization` header value for every request.
+    #[must_use]
+    pub fn with_minter(mut self, minter: Minter) -> Self {
+        self.minter = Some(minter);
+        self
+    }
+
     /// Whether any credentials are configured.
     pub fn is_empty(&self) -> bool {
-        self.headers.is_empty()
+        self.headers.is_empty() && self.minter.is_none()
+    }
+
+    /// The credential headers of one request (a minted token is fresh each time).
+    pub fn headers(&self) -> Vec<(String, String)> {
+        let mut out = self.headers.clone();
+        if let Some(value) = self.minter.as_ref().and_then(|m| m()) {
+            out.push(("Authorization".to_owned(), value));
+        }
+        out
     }
 
     /// Adds every credential this holds to `redactor`: the header names, the whole values, and
     /// the credential after an auth scheme (`Basic <base64>`, a fetched `OAuth2` token).
     #[must_use]
     pub fn redact_in(&self, mut redactor: Redactor) -> Redactor {
+        if self.minter.is_some() {
+            redactor = redactor.header("Authorization");
+        }
         for (name, value) in &self.headers {
             redactor = redactor.header(name).secret(value);
             if let Some((_, credential)) = value.split_once(' ') {
@@ -307,7 +334,7 @@ impl HttpClient {
         };
         let mut headers = request.headers.clone();
         if request.authenticate {
-            headers.extend(self.auth.headers.iter().cloned());
+            headers.extend(self.auth.headers());
         }
         let recorded_headers: Vec<(String, String)> = headers
             .iter()
