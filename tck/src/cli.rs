@@ -204,23 +204,24 @@ pub const SELFTEST_AUDIENCE: &str = "a2a-reference-agent-selftest";
 /// 64 hex characters from the process's randomly keyed hasher (no RNG dependency; the secret
 /// only has to differ between runs and stay unguessable on loopback).
 fn fresh_secret() -> String {
+    use std::fmt::Write as _;
     use std::hash::{BuildHasher, Hasher};
-    (0..4u8)
-        .map(|i| {
-            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-            h.write_u8(i);
-            h.write_u128(
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0, |d| d.as_nanos()),
-            );
-            format!("{:016x}", h.finish())
-        })
-        .collect()
+    let mut out = String::with_capacity(64);
+    for i in 0..4u8 {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u8(i);
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos()),
+        );
+        let _ = write!(out, "{:016x}", h.finish());
+    }
+    out
 }
 
 /// Configures the agent for `mode` and returns the matching profile adjustment.
-fn selftest_mode(
+pub fn selftest_mode(
     mode: SelftestMode,
     config: &mut a2a_reference_agent::config::Config,
 ) -> Box<dyn Fn(&mut Profile)> {
@@ -325,15 +326,12 @@ pub fn run_config(args: &RunArgs) -> Result<RunConfig, Error> {
 ///
 /// # Errors
 /// As [`run_config`].
-pub fn run_config_with(
-    args: &RunArgs,
-    patch: &dyn Fn(&mut Profile),
-) -> Result<RunConfig, Error> {
+pub fn run_config_with(args: &RunArgs, adjust: &dyn Fn(&mut Profile)) -> Result<RunConfig, Error> {
     let mut profile = match &args.config {
         Some(path) => Profile::load(path)?,
         None => Profile::default(),
     };
-    patch(&mut profile);
+    adjust(&mut profile);
     if args.dev {
         profile.mode = Mode::Dev;
     }
@@ -376,34 +374,7 @@ pub fn run_config_with(
         .as_deref()
         .map(load_jwks)
         .transpose()?;
-    let mut auth = Auth::none();
-    let c = &profile.credentials;
-    if let Some(token) = &c.bearer {
-        auth = auth.with_header("Authorization", &format!("Bearer {}", token.expose()));
-    }
-    if let Some(key) = &c.api_key {
-        auth = auth.with_header(&key.header, key.value.expose());
-    }
-    if let Some(basic) = &c.basic {
-        use base64::Engine as _;
-        let raw = format!("{}:{}", basic.username, basic.password.expose());
-        let encoded = base64::engine::general_purpose::STANDARD.encode(raw);
-        auth = auth.with_header("Authorization", &format!("Basic {encoded}"));
-    }
-    if auth.is_empty()
-        && c.oauth2.is_none()
-        && let Some(mint) = crate::rules::auth::Minting::from_profile(&profile)
-            .map_err(|e| Error::Usage(format!("profile: {e}")))?
-    {
-        // No static credentials: each request carries a freshly minted token (its own `jti`),
-        // so an agent that refuses replayed tokens serves the whole catalogue.
-        let mint = Arc::new(mint);
-        auth = auth.with_minter(Arc::new(move || {
-            mint.token(crate::rules::auth::PRINCIPAL_A)
-                .ok()
-                .map(|t| format!("Bearer {t}"))
-        }));
-    }
+    let auth = profile_auth(&profile)?;
     Ok(RunConfig {
         card_url,
         version,
@@ -420,6 +391,42 @@ pub fn run_config_with(
         profile,
         card: None,
     })
+}
+
+/// The credentials a profile gives every request: static bearer, API key and basic
+/// credentials; without any (and without `OAuth2`), a token freshly minted from `[jwt]` for each
+/// request (its own `jti`), so an agent that refuses replayed tokens serves the whole catalogue.
+///
+/// # Errors
+/// Minting material the kit cannot use.
+pub fn profile_auth(profile: &Profile) -> Result<Auth, Error> {
+    let mut auth = Auth::none();
+    let c = &profile.credentials;
+    if let Some(token) = &c.bearer {
+        auth = auth.with_header("Authorization", &format!("Bearer {}", token.expose()));
+    }
+    if let Some(key) = &c.api_key {
+        auth = auth.with_header(&key.header, key.value.expose());
+    }
+    if let Some(basic) = &c.basic {
+        use base64::Engine as _;
+        let raw = format!("{}:{}", basic.username, basic.password.expose());
+        let encoded = base64::engine::general_purpose::STANDARD.encode(raw);
+        auth = auth.with_header("Authorization", &format!("Basic {encoded}"));
+    }
+    if auth.is_empty()
+        && c.oauth2.is_none()
+        && let Some(mint) = crate::rules::auth::Minting::from_profile(profile)
+            .map_err(|e| Error::Usage(format!("profile: {e}")))?
+    {
+        let mint = Arc::new(mint);
+        auth = auth.with_minter(Arc::new(move || {
+            mint.token(crate::rules::auth::PRINCIPAL_A)
+                .ok()
+                .map(|t| format!("Bearer {t}"))
+        }));
+    }
+    Ok(auth)
 }
 
 fn well_known(base: &str) -> String {

@@ -158,8 +158,10 @@ async fn call_as(
             As::Nobody => {}
             As::Authorization(value) => r.headers.push(("Authorization".into(), value.into())),
             As::Garbage => {
-                r.headers
-                    .push(("Authorization".into(), "Bearer tck.garbage.credential".into()));
+                r.headers.push((
+                    "Authorization".into(),
+                    "Bearer tck.garbage.credential".into(),
+                ));
                 for h in &api_key_headers {
                     r.headers.push((h.clone(), "tck-garbage-credential".into()));
                 }
@@ -270,9 +272,15 @@ fn operations(family: Family) -> Vec<(Operation, Value)> {
                 Operation::CreatePushConfig,
                 json!({"taskId": task, "url": "https://example.invalid/hook"}),
             ),
-            (Operation::GetPushConfig, json!({"taskId": task, "id": config})),
+            (
+                Operation::GetPushConfig,
+                json!({"taskId": task, "id": config}),
+            ),
             (Operation::ListPushConfigs, json!({"taskId": task})),
-            (Operation::DeletePushConfig, json!({"taskId": task, "id": config})),
+            (
+                Operation::DeletePushConfig,
+                json!({"taskId": task, "id": config}),
+            ),
         ],
         Family::V0_3 => vec![
             (
@@ -369,8 +377,10 @@ pub fn bad_credentials_refused(cx: &Context) -> Judged<'_> {
 async fn anonymous_401(
     cx: &Context,
     who: As<'_>,
-) -> Result<Result<(Answer, Option<Result<Vec<challenge::Challenge>, String>>), Outcome>, HarnessError>
-{
+) -> Result<
+    Result<(Answer, Option<Result<Vec<challenge::Challenge>, String>>), Outcome>,
+    HarnessError,
+> {
     if let Err(skip) = declares_security(cx) {
         return Ok(Err(skip));
     }
@@ -409,10 +419,12 @@ pub fn challenge_present_and_parses(cx: &Context) -> Judged<'_> {
                     .in_exchange(x),
             ]),
             Some(Err(e)) => Outcome::Fail(vec![
-                Failure::new("WWW-Authenticate does not parse as a challenge list (RFC 9110 §11.6.1)")
-                    .expected("challenge = auth-scheme [ 1*SP ( token68 / #auth-param ) ]")
-                    .actual(e)
-                    .in_exchange(x),
+                Failure::new(
+                    "WWW-Authenticate does not parse as a challenge list (RFC 9110 §11.6.1)",
+                )
+                .expected("challenge = auth-scheme [ 1*SP ( token68 / #auth-param ) ]")
+                .actual(e)
+                .in_exchange(x),
             ]),
             Some(Ok(_)) => Outcome::Pass,
         })
@@ -502,15 +514,17 @@ pub fn invalid_bearer_token(cx: &Context) -> Judged<'_> {
             Outcome::Pass
         } else {
             Outcome::Fail(vec![
-                Failure::new("an invalid bearer token is not answered with error=\"invalid_token\"")
-                    .expected("WWW-Authenticate: Bearer …, error=\"invalid_token\"")
-                    .actual(
-                        answer
-                            .http
-                            .header("www-authenticate")
-                            .map_or_else(|| "no WWW-Authenticate".to_owned(), str::to_owned),
-                    )
-                    .in_exchange(&answer.http.exchange),
+                Failure::new(
+                    "an invalid bearer token is not answered with error=\"invalid_token\"",
+                )
+                .expected("WWW-Authenticate: Bearer …, error=\"invalid_token\"")
+                .actual(
+                    answer
+                        .http
+                        .header("www-authenticate")
+                        .map_or_else(|| "no WWW-Authenticate".to_owned(), str::to_owned),
+                )
+                .in_exchange(&answer.http.exchange),
             ])
         })
     })
@@ -564,8 +578,16 @@ pub fn other_principal_task_hidden(cx: &Context) -> Judged<'_> {
         };
         let unknown = unique("tck-unknown-task");
         let mut ops = vec![
-            (Operation::GetTask, json!({"id": id}), json!({"id": unknown})),
-            (Operation::CancelTask, json!({"id": id}), json!({"id": unknown})),
+            (
+                Operation::GetTask,
+                json!({"id": id}),
+                json!({"id": unknown}),
+            ),
+            (
+                Operation::CancelTask,
+                json!({"id": id}),
+                json!({"id": unknown}),
+            ),
         ];
         if push_declared(cx) {
             let (real, random) = match family {
@@ -618,8 +640,14 @@ pub fn extended_card_needs_authentication(cx: &Context) -> Judged<'_> {
                 flag.rsplit('/').next().unwrap_or(flag)
             )));
         }
-        let anonymous =
-            call_as(cx, &target, Operation::GetExtendedCard, &json!({}), As::Nobody).await?;
+        let anonymous = call_as(
+            cx,
+            &target,
+            Operation::GetExtendedCard,
+            &json!({}),
+            As::Nobody,
+        )
+        .await?;
         let mut failures = Vec::new();
         if !is_refusal(&anonymous) || anonymous.http.status != 401 {
             failures.push(
@@ -737,10 +765,16 @@ fn spoiled(mint: &Minting, spoil: Spoil) -> Result<String, HarnessError> {
             claims.insert("exp".into(), (now + 7200).into());
         }
         Spoil::WrongAudience => {
-            claims.insert("aud".into(), "https://not-this-agent.a2a-kit.invalid".into());
+            claims.insert(
+                "aud".into(),
+                "https://not-this-agent.a2a-kit.invalid".into(),
+            );
         }
         Spoil::WrongIssuer => {
-            claims.insert("iss".into(), "https://not-the-issuer.a2a-kit.invalid".into());
+            claims.insert(
+                "iss".into(),
+                "https://not-the-issuer.a2a-kit.invalid".into(),
+            );
         }
         Spoil::Unsigned => {
             return Ok(a2a_security::jwt::danger::mint_unsigned(&Value::Object(

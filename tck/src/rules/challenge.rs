@@ -130,9 +130,9 @@ pub fn parse(value: &str) -> Result<Vec<Challenge>, String> {
         if c.peek().is_none() {
             break;
         }
-        let scheme = c.token().ok_or_else(|| {
-            format!("expected an auth-scheme at offset {}", c.i)
-        })?;
+        let scheme = c
+            .token()
+            .ok_or_else(|| format!("expected an auth-scheme at offset {}", c.i))?;
         let mut challenge = Challenge {
             scheme,
             token68: None,
@@ -189,7 +189,10 @@ pub fn parse(value: &str) -> Result<Vec<Challenge>, String> {
                 }
             }
         } else if !matches!(c.peek(), None | Some(b',')) {
-            return Err(format!("unexpected data after the scheme at offset {}", c.i));
+            return Err(format!(
+                "unexpected data after the scheme at offset {}",
+                c.i
+            ));
         }
         out.push(challenge);
     }
@@ -205,8 +208,10 @@ mod tests {
 
     #[test]
     fn parses_bearer_with_quoted_parameters() {
-        let c = parse(r#"Bearer realm="a2a", error="invalid_token", error_description="a \"bad\" one""#)
-            .unwrap();
+        let c = parse(
+            r#"Bearer realm="a2a", error="invalid_token", error_description="a \"bad\" one""#,
+        )
+        .unwrap();
         assert_eq!(c.len(), 1);
         assert_eq!(c[0].scheme, "Bearer");
         assert_eq!(c[0].param("ERROR"), Some("invalid_token"));
@@ -215,8 +220,8 @@ mod tests {
 
     #[test]
     fn splits_a_list_of_challenges() {
-        let c = parse(r#"Newauth realm="apps", type=1, title="Login", Basic realm="simple""#)
-            .unwrap();
+        let c =
+            parse(r#"Newauth realm="apps", type=1, title="Login", Basic realm="simple""#).unwrap();
         let schemes: Vec<_> = c.iter().map(|c| c.scheme.as_str()).collect();
         assert_eq!(schemes, ["Newauth", "Basic"]);
         assert_eq!(c[0].params.len(), 3);

@@ -1,0 +1,323 @@
+//! The authentication, JWT and replay scenarios are proven on the reference agent, in-process on
+//! 127.0.0.1:0, set up as `selftest --mode bearer` sets it up (HS256 tokens, iss/aud checked,
+//! replayed `jti` refused): (a) the correct agent passes every one on each version and binding,
+//! and the open agent makes none of them pass; (b) each security defect turns exactly the listed
+//! scenarios red; (c) the scenarios no defect reaches fail against a wiremock agent that accepts
+//! any bearer token.
+
+// Helpers outside #[test] functions panic on setup failure too: that is a failing test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeSet;
+
+use a2a_tck::catalogue;
+use a2a_tck::cli::{SelftestMode, profile_auth, selftest_mode};
+use a2a_tck::profile::{JwtMinting, Mode, Secret};
+use a2a_tck::runner::{self, RunConfig, RunReport, Silent};
+use a2a_tck::scenario::{Area, Binding, ProtocolVersion};
+use a2a_tck::selection::Selection;
+use a2a_tck::verdict::VerdictKind;
+use serde_json::{Value, json};
+use wiremock::matchers::{body_partial_json, header_exists, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const GROUP: &[&str] = &["AUTH-*", "SEC-AUTH-*", "SEC-JWT-*", "SEC-REPLAY-*"];
+
+/// The runs a defect is judged on: 1.0 over JSON-RPC (which also probes the HTTP+JSON
+/// interface in SEC-AUTH-01/AUTH-01) and 0.3.
+const RUNS: &[(ProtocolVersion, Binding)] = &[
+    (ProtocolVersion::V1_0, Binding::JsonRpc),
+    (ProtocolVersion::V0_3, Binding::JsonRpc),
+];
+
+async fn run_reference(
+    mode: SelftestMode,
+    defects: &[&str],
+    version: ProtocolVersion,
+    binding: Binding,
+) -> RunReport {
+    let mut agent_config = a2a_reference_agent::config::Config::default();
+    "127.0.0.1:0".clone_into(&mut agent_config.bind);
+    agent_config
+        .defects
+        .extend(defects.iter().map(|d| (*d).to_owned()));
+    let patch = selftest_mode(mode, &mut agent_config);
+    let agent = a2a_reference_agent::serve(agent_config).await.unwrap();
+    let mut config = RunConfig::new(format!("{}/.well-known/agent-card.json", agent.base_url()));
+    patch(&mut config.profile);
+    config.profile.mode = Mode::Dev;
+    config.auth = profile_auth(&config.profile).unwrap();
+    config.version = Some(version);
+    config.binding = Some(binding);
+    config.selection = Selection {
+        only: GROUP.iter().map(|s| (*s).to_owned()).collect(),
+        skip: vec![],
+    };
+    let report = runner::run(catalogue::all(), config, &Silent).await;
+    agent.shutdown().await;
+    report
+}
+
+fn red(report: &RunReport) -> BTreeSet<String> {
+    report
+        .results
+        .iter()
+        .filter(|r| matches!(r.verdict.kind(), VerdictKind::Fail | VerdictKind::Warn))
+        .map(|r| r.scenario.id.to_owned())
+        .collect()
+}
+
+fn errors(report: &RunReport) -> Vec<String> {
+    report
+        .results
+        .iter()
+        .filter(|r| r.verdict.kind() == VerdictKind::Error)
+        .map(|r| format!("{}: {:?}", r.scenario.id, r.verdict.reason()))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_bearer_agent_passes_every_auth_scenario_on_each_version_and_binding() {
+    for (version, binding) in [
+        (ProtocolVersion::V1_0, Binding::JsonRpc),
+        (ProtocolVersion::V1_0, Binding::HttpJson),
+        (ProtocolVersion::V0_3, Binding::JsonRpc),
+    ] {
+        let report = run_reference(SelftestMode::Bearer, &[], version, binding).await;
+        assert!(report.results.len() >= 17, "{version} {binding}: too few");
+        assert_eq!(red(&report), BTreeSet::new(), "{version} {binding}");
+        assert_eq!(errors(&report), Vec::<String>::new(), "{version} {binding}");
+        let passed = report
+            .results
+            .iter()
+            .filter(|r| r.verdict.kind() == VerdictKind::Pass)
+            .count();
+        assert!(passed >= 14, "{version} {binding}: only {passed} passed");
+    }
+}
+
+#[tokio::test]
+async fn without_authentication_no_auth_scenario_passes() {
+    let report = run_reference(
+        SelftestMode::Open,
+        &[],
+        ProtocolVersion::V1_0,
+        Binding::JsonRpc,
+    )
+    .await;
+    for r in &report.results {
+        assert_eq!(r.scenario.area, Area::Auth);
+        assert!(
+            matches!(
+                r.verdict.kind(),
+                VerdictKind::Skip | VerdictKind::NotApplicable
+            ),
+            "{} is {:?} on an agent without authentication",
+            r.scenario.id,
+            r.verdict
+        );
+    }
+}
+
+/// Security defect → the scenarios it turns red (FAIL, or WARN for a SHOULD), over both runs.
+const TABLE: &[(&str, &[&str])] = &[
+    (
+        "unauthorized-without-challenge",
+        &["AUTH-02", "SEC-AUTH-02", "SEC-AUTH-04"],
+    ),
+    ("missing-credentials-accepted", &["AUTH-01", "SEC-AUTH-01"]),
+    ("other-principal-task-visible", &["AUTH-04", "SEC-AUTH-06"]),
+    ("replayed-jti-accepted", &["SEC-REPLAY-01"]),
+    ("expired-token-accepted", &["SEC-JWT-01"]),
+    ("alg-none-accepted", &["SEC-JWT-05"]),
+];
+
+async fn exactly(defect: &str) {
+    let expected: BTreeSet<String> = TABLE
+        .iter()
+        .find(|(d, _)| *d == defect)
+        .unwrap()
+        .1
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    let mut found = BTreeSet::new();
+    for (version, binding) in RUNS {
+        let report = run_reference(SelftestMode::Bearer, &[defect], *version, *binding).await;
+        assert_eq!(
+            errors(&report),
+            Vec::<String>::new(),
+            "{defect} on {version}"
+        );
+        found.extend(red(&report));
+    }
+    assert_eq!(found, expected, "{defect}");
+}
+
+macro_rules! defect_tests {
+    ($($name:ident => $defect:literal),* $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $name() {
+                exactly($defect).await;
+            }
+        )*
+
+        #[test]
+        fn every_table_row_has_a_test() {
+            let tested: BTreeSet<&str> = [$($defect),*].into_iter().collect();
+            let table: BTreeSet<&str> = TABLE.iter().map(|(d, _)| *d).collect();
+            assert_eq!(tested, table);
+        }
+    };
+}
+
+defect_tests! {
+    unauthorized_without_challenge_turns_the_challenge_scenarios_red => "unauthorized-without-challenge",
+    missing_credentials_accepted_turns_the_rejection_scenarios_red => "missing-credentials-accepted",
+    other_principal_task_visible_turns_the_isolation_scenarios_red => "other-principal-task-visible",
+    replayed_jti_accepted_turns_replay_red => "replayed-jti-accepted",
+    expired_token_accepted_turns_exp_red => "expired-token-accepted",
+    alg_none_accepted_turns_alg_none_red => "alg-none-accepted",
+}
+
+// ---- (c) a lax agent: any bearer token is accepted, the challenge names another scheme ----
+
+fn lax_card(base: &str, version: ProtocolVersion) -> Value {
+    match version {
+        ProtocolVersion::V0_3 => json!({
+            "name": "Lax agent", "description": "Accepts any bearer token.", "version": "1",
+            "url": format!("{base}/rpc"), "preferredTransport": "JSONRPC", "protocolVersion": "0.3.0",
+            "capabilities": {}, "supportsAuthenticatedExtendedCard": true,
+            "defaultInputModes": ["text/plain"], "defaultOutputModes": ["text/plain"],
+            "skills": [{"id": "echo", "name": "Echo", "description": "Echoes.", "tags": ["t"]}],
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        }),
+        _ => json!({
+            "name": "Lax agent", "description": "Accepts any bearer token.", "version": "1",
+            "supportedInterfaces": [
+                {"url": format!("{base}/rpc"), "protocolBinding": "JSONRPC", "protocolVersion": "1.0"}
+            ],
+            "capabilities": {"extendedAgentCard": true},
+            "defaultInputModes": ["text/plain"], "defaultOutputModes": ["text/plain"],
+            "skills": [{"id": "echo", "name": "Echo", "description": "Echoes.", "tags": ["t"]}],
+            "securitySchemes": {"bearer": {"httpAuthSecurityScheme": {"scheme": "Bearer"}}},
+        }),
+    }
+}
+
+async fn run_lax(version: ProtocolVersion) -> RunReport {
+    let server = MockServer::start().await;
+    let base = server.uri();
+    Mock::given(method("GET"))
+        .and(path("/.well-known/agent-card.json"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(lax_card(&base, version)))
+        .mount(&server)
+        .await;
+    // The extended card is served to anyone.
+    for m in ["GetExtendedAgentCard", "agent/getAuthenticatedExtendedCard"] {
+        Mock::given(method("POST"))
+            .and(path("/rpc"))
+            .and(body_partial_json(json!({"method": m})))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "jsonrpc": "2.0", "id": "x", "result": lax_card(&base, version)
+            })))
+            .with_priority(1)
+            .mount(&server)
+            .await;
+    }
+    // Any Authorization header at all is accepted.
+    Mock::given(method("POST"))
+        .and(path("/rpc"))
+        .and(header_exists("authorization"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "jsonrpc": "2.0", "id": "x", "error": {"code": -32001, "message": "task not found"}
+        })))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    // Without one: 401 whose challenge names a scheme the card does not declare.
+    Mock::given(method("POST"))
+        .and(path("/rpc"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .insert_header("www-authenticate", "Basic realm=\"lax\"")
+                .set_body_json(json!({
+                    "jsonrpc": "2.0", "id": "x", "error": {"code": -32600, "message": "unauthenticated"}
+                })),
+        )
+        .with_priority(3)
+        .mount(&server)
+        .await;
+    let mut config = RunConfig::new(format!("{base}/.well-known/agent-card.json"));
+    config.profile.mode = Mode::Dev;
+    config.profile.replay_protection = true;
+    config.profile.jwt = Some(JwtMinting {
+        hs256_secret: Some(Secret::new("a-lax-agent-secret-of-32-bytes-or-more")),
+        private_jwk_file: None,
+        kid: None,
+        iss: "https://issuer.a2a-kit.invalid".into(),
+        aud: "lax-agent".into(),
+        sub: None,
+        scopes: vec![],
+    });
+    config.auth = profile_auth(&config.profile).unwrap();
+    config.version = Some(version);
+    config.selection = Selection {
+        only: GROUP.iter().map(|s| (*s).to_owned()).collect(),
+        skip: vec![],
+    };
+    config.profile.timeouts.request_ms = 2_000;
+    runner::run(catalogue::all(), config, &Silent).await
+}
+
+#[tokio::test]
+async fn an_agent_that_accepts_any_bearer_token_fails_the_token_scenarios() {
+    let report = run_lax(ProtocolVersion::V1_0).await;
+    let found = red(&report);
+    for id in [
+        "AUTH-01",
+        "AUTH-05",
+        "SEC-AUTH-03",
+        "SEC-JWT-01",
+        "SEC-JWT-02",
+        "SEC-JWT-03",
+        "SEC-JWT-04",
+        "SEC-JWT-05",
+        "SEC-JWT-07",
+        "SEC-JWT-08",
+        "SEC-REPLAY-01",
+        "SEC-REPLAY-02",
+    ] {
+        assert!(found.contains(id), "{id} not red: {found:?}");
+    }
+    let report = run_lax(ProtocolVersion::V0_3).await;
+    assert!(red(&report).contains("AUTH-08"), "{:?}", red(&report));
+}
+
+#[tokio::test]
+async fn a_refused_positive_control_is_an_error_not_a_verdict() {
+    // The profile's key is not the agent's: the valid token is refused, so the JWT group cannot
+    // judge anything.
+    let mut agent_config = a2a_reference_agent::config::Config::default();
+    "127.0.0.1:0".clone_into(&mut agent_config.bind);
+    let patch = selftest_mode(SelftestMode::Bearer, &mut agent_config);
+    let agent = a2a_reference_agent::serve(agent_config).await.unwrap();
+    let mut config = RunConfig::new(format!("{}/.well-known/agent-card.json", agent.base_url()));
+    patch(&mut config.profile);
+    if let Some(jwt) = config.profile.jwt.as_mut() {
+        jwt.hs256_secret = Some(Secret::new("not-the-agents-secret-but-32-bytes-long"));
+    }
+    config.profile.mode = Mode::Dev;
+    config.selection = Selection {
+        only: vec!["SEC-JWT-*".into()],
+        skip: vec![],
+    };
+    let report = runner::run(catalogue::all(), config, &Silent).await;
+    agent.shutdown().await;
+    assert_eq!(report.results.len(), 8);
+    for r in &report.results {
+        // SEC-JWT-06 too: the control runs before it decides it is not applicable.
+        assert_eq!(r.verdict.kind(), VerdictKind::Error, "{}", r.scenario.id);
+    }
+}
