@@ -177,8 +177,8 @@ pub struct SelftestArgs {
     #[arg(long, value_name = "FILE")]
     pub agent_config: Option<PathBuf>,
     /// Security setup of the agent and the matching profile (keys generated at start):
-    /// `open` (no authentication) or `bearer` (HS256 JWTs, iss/aud checked, jti replay refused,
-    /// extended card on).
+    /// `open` (no authentication), `bearer` (HS256 JWTs, iss/aud checked, jti replay refused,
+    /// extended card on) or `integrity` (the message-integrity extension required).
     #[arg(long, value_enum, default_value_t = SelftestMode::Open)]
     pub mode: SelftestMode,
     /// The run (`--url` and `--card-url` are set to the in-process agent).
@@ -194,6 +194,9 @@ pub enum SelftestMode {
     /// Bearer JWTs (HS256, issuer and audience checked, replayed `jti` refused); the profile
     /// gets the minting key, so every request carries a fresh token.
     Bearer,
+    /// The message-integrity extension declared `required`; the profile gets the key and
+    /// activates it, so every request is signed.
+    Integrity,
 }
 
 /// The issuer of the selftest's bearer tokens.
@@ -244,6 +247,24 @@ pub fn selftest_mode(
                     aud: SELFTEST_AUDIENCE.into(),
                     sub: None,
                     scopes: Vec::new(),
+                });
+                profile.replay_protection = true;
+            })
+        }
+        SelftestMode::Integrity => {
+            let secret = fresh_secret();
+            config.integrity.enabled = true;
+            config.integrity.required = true;
+            config.integrity.keys = vec![a2a_reference_agent::config::IntegrityKeyConfig {
+                id: "tck-selftest".into(),
+                secret: secret.clone(),
+            }];
+            Box::new(move |profile: &mut Profile| {
+                profile.extensions.activate =
+                    vec![a2a_security::integrity::EXTENSION_URI.to_owned()];
+                profile.extensions.integrity = Some(crate::profile::Integrity {
+                    key_id: "tck-selftest".into(),
+                    secret: crate::profile::Secret::new(secret.clone()),
                 });
                 profile.replay_protection = true;
             })
@@ -425,6 +446,15 @@ pub fn profile_auth(profile: &Profile) -> Result<Auth, Error> {
                 .ok()
                 .map(|t| format!("Bearer {t}"))
         }));
+    }
+    if let Some(i) = &profile.extensions.integrity {
+        let key =
+            a2a_security::integrity::IntegrityKey::new(&i.key_id, i.secret.expose().as_bytes())
+                .map_err(|e| Error::Usage(format!("profile: extensions.integrity: {e}")))?;
+        auth = auth.with_signer(Arc::new(a2a_security::integrity::Signer::new(
+            key,
+            a2a_security::SystemClock,
+        )));
     }
     Ok(auth)
 }

@@ -162,6 +162,8 @@ pub enum Area {
     HostileInput,
     /// Authentication, authorization and bearer tokens.
     Auth,
+    /// Extensions and the message-integrity extension.
+    Extensions,
 }
 
 impl Area {
@@ -171,6 +173,7 @@ impl Area {
             Self::AgentCard => "agent-card",
             Self::HostileInput => "hostile-input",
             Self::Auth => "auth",
+            Self::Extensions => "extensions",
         }
     }
 }

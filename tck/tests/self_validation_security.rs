@@ -106,7 +106,7 @@ async fn without_authentication_no_auth_scenario_passes() {
     )
     .await;
     for r in &report.results {
-        assert_eq!(r.scenario.area, Area::Auth);
+        assert!(matches!(r.scenario.area, Area::Auth | Area::Extensions));
         assert!(
             matches!(
                 r.verdict.kind(),
@@ -320,4 +320,211 @@ async fn a_refused_positive_control_is_an_error_not_a_verdict() {
         // SEC-JWT-06 too: the control runs before it decides it is not applicable.
         assert_eq!(r.verdict.kind(), VerdictKind::Error, "{}", r.scenario.id);
     }
+}
+
+// ---- extensions and message integrity ----
+
+const EXT_GROUP: &[&str] = &["EXT-*", "SEC-MI-*", "SEC-REPLAY-03", "SEC-REPLAY-04"];
+
+async fn run_integrity(defects: &[&str], version: ProtocolVersion, binding: Binding) -> RunReport {
+    let mut agent_config = a2a_reference_agent::config::Config::default();
+    "127.0.0.1:0".clone_into(&mut agent_config.bind);
+    agent_config
+        .defects
+        .extend(defects.iter().map(|d| (*d).to_owned()));
+    let patch = selftest_mode(SelftestMode::Integrity, &mut agent_config);
+    let agent = a2a_reference_agent::serve(agent_config).await.unwrap();
+    let mut config = RunConfig::new(format!("{}/.well-known/agent-card.json", agent.base_url()));
+    patch(&mut config.profile);
+    config.profile.mode = Mode::Dev;
+    config.auth = profile_auth(&config.profile).unwrap();
+    config.version = Some(version);
+    config.binding = Some(binding);
+    config.selection = Selection {
+        only: EXT_GROUP.iter().map(|s| (*s).to_owned()).collect(),
+        skip: vec![],
+    };
+    let report = runner::run(catalogue::all(), config, &Silent).await;
+    agent.shutdown().await;
+    report
+}
+
+#[tokio::test]
+async fn the_integrity_agent_passes_every_extension_scenario_on_each_version_and_binding() {
+    for (version, binding) in [
+        (ProtocolVersion::V1_0, Binding::JsonRpc),
+        (ProtocolVersion::V1_0, Binding::HttpJson),
+        (ProtocolVersion::V0_3, Binding::JsonRpc),
+    ] {
+        let report = run_integrity(&[], version, binding).await;
+        assert_eq!(red(&report), BTreeSet::new(), "{version} {binding}");
+        assert_eq!(errors(&report), Vec::<String>::new(), "{version} {binding}");
+        let passed = report
+            .results
+            .iter()
+            .filter(|r| r.verdict.kind() == VerdictKind::Pass)
+            .count();
+        assert!(passed >= 9, "{version} {binding}: only {passed} passed");
+    }
+}
+
+/// Integrity defect → the scenarios it turns red, over 1.0 and 0.3.
+const EXT_TABLE: &[(&str, &[&str])] = &[
+    (
+        "required-extension-not-enforced",
+        // EXT-02: the /v999 request does not activate the required extension either.
+        &["EXT-01", "EXT-02", "EXT-06", "SEC-MI-01"],
+    ),
+    ("extension-not-echoed", &["EXT-05", "EXT-06"]),
+    ("stale-integrity-accepted", &["SEC-REPLAY-04"]),
+];
+
+async fn exactly_integrity(defect: &str) {
+    let expected: BTreeSet<String> = EXT_TABLE
+        .iter()
+        .find(|(d, _)| *d == defect)
+        .unwrap()
+        .1
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    let mut found = BTreeSet::new();
+    for (version, binding) in RUNS {
+        let report = run_integrity(&[defect], *version, *binding).await;
+        assert_eq!(
+            errors(&report),
+            Vec::<String>::new(),
+            "{defect} on {version}"
+        );
+        found.extend(red(&report));
+    }
+    assert_eq!(found, expected, "{defect}");
+}
+
+#[tokio::test]
+async fn required_extension_not_enforced_turns_the_activation_scenarios_red() {
+    exactly_integrity("required-extension-not-enforced").await;
+}
+
+#[tokio::test]
+async fn extension_not_echoed_turns_the_echo_scenarios_red() {
+    exactly_integrity("extension-not-echoed").await;
+}
+
+#[tokio::test]
+async fn stale_integrity_accepted_turns_the_window_red() {
+    exactly_integrity("stale-integrity-accepted").await;
+}
+
+fn integrity_card(base: &str) -> Value {
+    json!({
+        "name": "Lax integrity agent", "description": "Checks no signature.", "version": "1",
+        "supportedInterfaces": [
+            {"url": format!("{base}/rpc"), "protocolBinding": "JSONRPC", "protocolVersion": "1.0"}
+        ],
+        "capabilities": {"extensions": [
+            {"uri": a2a_security::integrity::EXTENSION_URI, "required": true}
+        ]},
+        "defaultInputModes": ["text/plain"], "defaultOutputModes": ["text/plain"],
+        "skills": [{"id": "echo", "name": "Echo", "description": "Echoes.", "tags": ["t"]}],
+    })
+}
+
+fn task_result() -> Value {
+    json!({"jsonrpc": "2.0", "id": "x", "result": {"task": {
+        "id": "t-1", "contextId": "c-1", "status": {"state": "TASK_STATE_COMPLETED"}
+    }}})
+}
+
+/// `serve_signed`: whether any request carrying `X-Message-HMAC` is served (unsigned answer)
+/// or refused with 401.
+async fn run_lax_integrity(serve_signed: bool) -> RunReport {
+    let server = MockServer::start().await;
+    let base = server.uri();
+    Mock::given(method("GET"))
+        .and(path("/.well-known/agent-card.json"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(integrity_card(&base)))
+        .mount(&server)
+        .await;
+    // An unknown extension in the activation list is refused.
+    Mock::given(method("POST"))
+        .and(path("/rpc"))
+        .and(|r: &wiremock::Request| {
+            r.headers
+                .get("a2a-extensions")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("example.invalid"))
+        })
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({
+            "jsonrpc": "2.0", "id": "x", "error": {"code": -32602, "message": "unknown extension"}
+        })))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    let signed = if serve_signed {
+        ResponseTemplate::new(200)
+            .insert_header("a2a-extensions", a2a_security::integrity::EXTENSION_URI)
+            .set_body_json(task_result())
+    } else {
+        ResponseTemplate::new(401).set_body_json(json!({
+            "jsonrpc": "2.0", "id": "x", "error": {"code": -32600, "message": "bad signature"}
+        }))
+    };
+    Mock::given(method("POST"))
+        .and(path("/rpc"))
+        .and(header_exists("x-message-hmac"))
+        .respond_with(signed)
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/rpc"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "jsonrpc": "2.0", "id": "x", "error": {"code": -32008, "message": "extension required"}
+        })))
+        .with_priority(3)
+        .mount(&server)
+        .await;
+    let mut config = RunConfig::new(format!("{base}/.well-known/agent-card.json"));
+    config.profile.mode = Mode::Dev;
+    config.profile.replay_protection = true;
+    config.profile.extensions.activate = vec![a2a_security::integrity::EXTENSION_URI.into()];
+    config.profile.extensions.integrity = Some(a2a_tck::profile::Integrity {
+        key_id: "k1".into(),
+        secret: Secret::new("a-lax-integrity-secret-of-32-bytes-or-more"),
+    });
+    config.auth = profile_auth(&config.profile).unwrap();
+    config.version = Some(ProtocolVersion::V1_0);
+    config.selection = Selection {
+        only: EXT_GROUP.iter().map(|s| (*s).to_owned()).collect(),
+        skip: vec![],
+    };
+    config.profile.timeouts.request_ms = 2_000;
+    runner::run(catalogue::all(), config, &Silent).await
+}
+
+#[tokio::test]
+async fn an_agent_that_checks_no_signature_fails_the_integrity_scenarios() {
+    let report = run_lax_integrity(true).await;
+    let found = red(&report);
+    for id in [
+        "EXT-04",
+        "SEC-MI-03",
+        "SEC-MI-04",
+        "SEC-MI-05",
+        "SEC-MI-06",
+        "SEC-REPLAY-03",
+        "SEC-REPLAY-04",
+    ] {
+        assert!(found.contains(id), "{id} not red: {found:?}");
+    }
+    assert_eq!(errors(&report), Vec::<String>::new());
+    // An agent that refuses every signed request: SEC-MI-02 fails, the rest cannot judge.
+    let report = run_lax_integrity(false).await;
+    assert!(red(&report).contains("SEC-MI-02"), "{:?}", red(&report));
+    assert!(
+        errors(&report).iter().any(|e| e.starts_with("SEC-MI-03")),
+        "{:?}",
+        errors(&report)
+    );
 }

@@ -3,6 +3,7 @@
 
 pub mod agent_card;
 pub mod auth;
+pub mod extensions;
 pub mod hostile_input;
 
 use crate::scenario::Scenario;
@@ -12,6 +13,7 @@ pub fn all() -> Vec<Scenario> {
     let mut scenarios = agent_card::scenarios();
     scenarios.extend(hostile_input::scenarios());
     scenarios.extend(auth::scenarios());
+    scenarios.extend(extensions::scenarios());
     scenarios
 }
 

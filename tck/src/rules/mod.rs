@@ -4,4 +4,5 @@
 pub mod auth;
 pub mod card;
 pub mod challenge;
+pub mod extensions;
 pub mod input;

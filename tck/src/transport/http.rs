@@ -93,6 +93,8 @@ pub struct HttpRequest {
     pub body: Vec<u8>,
     /// Attach the profile's credentials.
     pub authenticate: bool,
+    /// Sign with the profile's message-integrity key, when it has one.
+    pub sign: bool,
 }
 
 impl HttpRequest {
@@ -104,6 +106,7 @@ impl HttpRequest {
             headers: Vec::new(),
             body: Vec::new(),
             authenticate: true,
+            sign: true,
         }
     }
 
@@ -115,6 +118,7 @@ impl HttpRequest {
             headers: vec![("Content-Type".into(), content_type.into())],
             body: body.into(),
             authenticate: true,
+            sign: true,
         }
     }
 
@@ -123,6 +127,18 @@ impl HttpRequest {
     pub fn header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.into(), value.into()));
         self
+    }
+
+    /// The request target in origin form (path and query as sent), what message integrity
+    /// signs.
+    pub fn origin_form(&self) -> String {
+        reqwest::Url::parse(&self.url).map_or_else(
+            |_| "/".to_owned(),
+            |u| match u.query() {
+                Some(q) => format!("{}?{q}", u.path()),
+                None => u.path().to_owned(),
+            },
+        )
     }
 
     /// Sends no credentials.
@@ -197,6 +213,7 @@ pub type Minter = std::sync::Arc<dyn Fn() -> Option<String> + Send + Sync>;
 pub struct Auth {
     headers: Vec<(String, String)>,
     minter: Option<Minter>,
+    signer: Option<std::sync::Arc<a2a_security::integrity::Signer>>,
 }
 
 impl fmt::Debug for Auth {
@@ -205,6 +222,7 @@ impl fmt::Debug for Auth {
         f.debug_struct("Auth")
             .field("headers", &names)
             .field("minted", &self.minter.is_some())
+            .field("signed", &self.signer.is_some())
             .finish()
     }
 }
@@ -227,6 +245,37 @@ impl Auth {
     pub fn with_minter(mut self, minter: Minter) -> Self {
         self.minter = Some(minter);
         self
+    }
+
+    /// Signs every request with the message-integrity extension.
+    #[must_use]
+    pub fn with_signer(mut self, signer: std::sync::Arc<a2a_security::integrity::Signer>) -> Self {
+        self.signer = Some(signer);
+        self
+    }
+
+    /// The message-integrity headers of `request` (none without a signer, or when the request
+    /// opts out).
+    pub fn signature(&self, request: &HttpRequest) -> Vec<(String, String)> {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let Some(signer) = self.signer.as_ref().filter(|_| request.sign) else {
+            return Vec::new();
+        };
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let id = format!(
+            "tck-{nanos:x}-{}",
+            NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        );
+        signer
+            .sign_request(&request.method, &request.origin_form(), &id, &request.body)
+            .map(|s| {
+                s.iter()
+                    .map(|(n, v)| (n.to_owned(), v.to_owned()))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// Whether any credentials are configured.
@@ -336,6 +385,7 @@ impl HttpClient {
         if request.authenticate {
             headers.extend(self.auth.headers());
         }
+        headers.extend(self.auth.signature(&request));
         let recorded_headers: Vec<(String, String)> = headers
             .iter()
             .map(|(n, v)| (n.clone(), self.redactor.header_value(n, v)))
