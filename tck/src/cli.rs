@@ -178,7 +178,8 @@ pub struct SelftestArgs {
     pub agent_config: Option<PathBuf>,
     /// Security setup of the agent and the matching profile (keys generated at start):
     /// `open` (no authentication), `bearer` (HS256 JWTs, iss/aud checked, jti replay refused,
-    /// extended card on) or `integrity` (the message-integrity extension required).
+    /// extended card on), `integrity` (the message-integrity extension required) or `push`
+    /// (webhooks to the kit's receiver, allow-listed as `localhost`).
     #[arg(long, value_enum, default_value_t = SelftestMode::Open)]
     pub mode: SelftestMode,
     /// The run (`--url` and `--card-url` are set to the in-process agent).
@@ -197,6 +198,10 @@ pub enum SelftestMode {
     /// The message-integrity extension declared `required`; the profile gets the key and
     /// activates it, so every request is signed.
     Integrity,
+    /// Push notifications on, webhooks allow-listed for `localhost` only; the profile's receiver
+    /// listens on 127.0.0.1 and is announced as `http://localhost:PORT/`, so the SSRF canary on
+    /// `127.0.0.1` must be refused.
+    Push,
 }
 
 /// The issuer of the selftest's bearer tokens.
@@ -267,6 +272,35 @@ pub fn selftest_mode(
                     secret: crate::profile::Secret::new(secret.clone()),
                 });
                 profile.replay_protection = true;
+            })
+        }
+        SelftestMode::Push => {
+            config.capabilities.push_notifications = true;
+            config.push.allow_private_webhooks = false;
+            config.push.allowed_hosts = vec!["localhost".into()];
+            config.push.backoff_ms = 50;
+            config.behaviour.slow_step_ms = 100;
+            // A free loopback port for the receiver (the runner binds it; a race with another
+            // process taking it in between shows as skipped push scenarios).
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .map_or(0, |a| a.port());
+            let authorization = format!("Bearer {}", fresh_secret());
+            let token = fresh_secret();
+            Box::new(move |profile: &mut Profile| {
+                profile.webhook = Some(crate::profile::Webhook {
+                    bind: std::net::SocketAddr::from(([127, 0, 0, 1], port)),
+                    public_url: Some(format!("http://localhost:{port}/tck-webhook")),
+                    authorization: Some(crate::profile::Secret::new(authorization.clone())),
+                    token: Some(crate::profile::Secret::new(token.clone())),
+                });
+                profile.behaviours.map.insert(
+                    "long_running".into(),
+                    crate::profile::Trigger {
+                        message_text: Some("slow 200".into()),
+                        message_id_prefix: None,
+                    },
+                );
             })
         }
     }

@@ -164,6 +164,8 @@ pub enum Area {
     Auth,
     /// Extensions and the message-integrity extension.
     Extensions,
+    /// Push-notification webhooks.
+    Push,
 }
 
 impl Area {
@@ -174,6 +176,7 @@ impl Area {
             Self::HostileInput => "hostile-input",
             Self::Auth => "auth",
             Self::Extensions => "extensions",
+            Self::Push => "push",
         }
     }
 }

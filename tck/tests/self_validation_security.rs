@@ -528,3 +528,96 @@ async fn an_agent_that_checks_no_signature_fails_the_integrity_scenarios() {
         errors(&report)
     );
 }
+
+// ---- push webhooks ----
+
+const PUSH_GROUP: &[&str] = &["PUSH-*", "SEC-PUSH-*"];
+
+async fn run_push(defects: &[&str], version: ProtocolVersion, binding: Binding) -> RunReport {
+    let mut agent_config = a2a_reference_agent::config::Config::default();
+    "127.0.0.1:0".clone_into(&mut agent_config.bind);
+    agent_config
+        .defects
+        .extend(defects.iter().map(|d| (*d).to_owned()));
+    let patch = selftest_mode(SelftestMode::Push, &mut agent_config);
+    let agent = a2a_reference_agent::serve(agent_config).await.unwrap();
+    let mut config = RunConfig::new(format!("{}/.well-known/agent-card.json", agent.base_url()));
+    patch(&mut config.profile);
+    config.profile.mode = Mode::Dev;
+    config.auth = profile_auth(&config.profile).unwrap();
+    config.version = Some(version);
+    config.binding = Some(binding);
+    config.selection = Selection {
+        only: PUSH_GROUP.iter().map(|s| (*s).to_owned()).collect(),
+        skip: vec![],
+    };
+    let report = runner::run(catalogue::all(), config, &Silent).await;
+    agent.shutdown().await;
+    report
+}
+
+#[tokio::test]
+async fn the_push_agent_passes_every_webhook_scenario_on_each_version_and_binding() {
+    for (version, binding) in [
+        (ProtocolVersion::V1_0, Binding::JsonRpc),
+        (ProtocolVersion::V1_0, Binding::HttpJson),
+        (ProtocolVersion::V0_3, Binding::JsonRpc),
+    ] {
+        let report = run_push(&[], version, binding).await;
+        assert_eq!(red(&report), BTreeSet::new(), "{version} {binding}");
+        assert_eq!(errors(&report), Vec::<String>::new(), "{version} {binding}");
+        let passed = report
+            .results
+            .iter()
+            .filter(|r| r.verdict.kind() == VerdictKind::Pass)
+            .count();
+        assert!(passed >= 6, "{version} {binding}: only {passed} passed");
+    }
+}
+
+/// Push defect → the scenarios it turns red, over 1.0 and 0.3.
+const PUSH_TABLE: &[(&str, &[&str])] = &[
+    (
+        "webhook-without-authorization",
+        &["PUSH-14", "PUSH-15", "SEC-PUSH-01"],
+    ),
+    ("webhook-to-loopback-accepted", &["SEC-PUSH-04"]),
+    ("deliveries-after-delete", &["PUSH-11", "SEC-PUSH-06"]),
+];
+
+async fn exactly_push(defect: &str) {
+    let expected: BTreeSet<String> = PUSH_TABLE
+        .iter()
+        .find(|(d, _)| *d == defect)
+        .unwrap()
+        .1
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    let mut found = BTreeSet::new();
+    for (version, binding) in RUNS {
+        let report = run_push(&[defect], *version, *binding).await;
+        assert_eq!(
+            errors(&report),
+            Vec::<String>::new(),
+            "{defect} on {version}"
+        );
+        found.extend(red(&report));
+    }
+    assert_eq!(found, expected, "{defect}");
+}
+
+#[tokio::test]
+async fn webhook_without_authorization_turns_the_credential_scenarios_red() {
+    exactly_push("webhook-without-authorization").await;
+}
+
+#[tokio::test]
+async fn webhook_to_loopback_accepted_turns_the_ssrf_probe_red() {
+    exactly_push("webhook-to-loopback-accepted").await;
+}
+
+#[tokio::test]
+async fn deliveries_after_delete_turn_the_delete_scenarios_red() {
+    exactly_push("deliveries-after-delete").await;
+}

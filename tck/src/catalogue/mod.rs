@@ -5,6 +5,7 @@ pub mod agent_card;
 pub mod auth;
 pub mod extensions;
 pub mod hostile_input;
+pub mod push;
 
 use crate::scenario::Scenario;
 
@@ -14,6 +15,7 @@ pub fn all() -> Vec<Scenario> {
     scenarios.extend(hostile_input::scenarios());
     scenarios.extend(auth::scenarios());
     scenarios.extend(extensions::scenarios());
+    scenarios.extend(push::scenarios());
     scenarios
 }
 

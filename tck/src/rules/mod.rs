@@ -6,3 +6,4 @@ pub mod card;
 pub mod challenge;
 pub mod extensions;
 pub mod input;
+pub mod push;
