@@ -621,3 +621,145 @@ async fn webhook_to_loopback_accepted_turns_the_ssrf_probe_red() {
 async fn deliveries_after_delete_turn_the_delete_scenarios_red() {
     exactly_push("deliveries-after-delete").await;
 }
+
+// ---- (c) push: a fake agent whose deliveries break one rule each ----
+
+/// How the fake agent delivers.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Deliver {
+    /// Never.
+    Nothing,
+    /// `PUT`, without the 0.3 token header.
+    PutWithoutToken,
+    /// A POST whose body names the task but is no `StreamResponse` (two members set).
+    InvalidBody,
+}
+
+async fn fake_push_agent(version: ProtocolVersion, deliver: Deliver) -> String {
+    use axum::routing::{get, post};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let card = match version {
+        ProtocolVersion::V0_3 => json!({
+            "name": "Fake push agent", "description": "Delivers badly.", "version": "1",
+            "url": format!("{base}/rpc"), "preferredTransport": "JSONRPC", "protocolVersion": "0.3.0",
+            "capabilities": {"pushNotifications": true},
+            "defaultInputModes": ["text/plain"], "defaultOutputModes": ["text/plain"],
+            "skills": [{"id": "echo", "name": "Echo", "description": "Echoes.", "tags": ["t"]}],
+        }),
+        _ => json!({
+            "name": "Fake push agent", "description": "Delivers badly.", "version": "1",
+            "supportedInterfaces": [
+                {"url": format!("{base}/rpc"), "protocolBinding": "JSONRPC", "protocolVersion": "1.0"}
+            ],
+            "capabilities": {"pushNotifications": true},
+            "defaultInputModes": ["text/plain"], "defaultOutputModes": ["text/plain"],
+            "skills": [{"id": "echo", "name": "Echo", "description": "Echoes.", "tags": ["t"]}],
+        }),
+    };
+    let rpc = move |body: axum::Json<Value>| async move {
+        let push = body
+            .pointer("/params/configuration/taskPushNotificationConfig")
+            .or_else(|| body.pointer("/params/configuration/pushNotificationConfig"))
+            .cloned();
+        let task =
+            json!({"id": "t-1", "contextId": "c-1", "status": {"state": "TASK_STATE_COMPLETED"}});
+        let (result, delivery) = if version == ProtocolVersion::V0_3 {
+            let t = json!({"kind": "task", "id": "t-1", "contextId": "c-1", "status": {"state": "completed"}});
+            (t.clone(), t)
+        } else {
+            (json!({"task": task}), json!({"task": task}))
+        };
+        if let Some(url) = push
+            .as_ref()
+            .and_then(|p| p.get("url"))
+            .and_then(Value::as_str)
+        {
+            let url = url.to_owned();
+            let credentials = push
+                .as_ref()
+                .and_then(|p| p.pointer("/authentication/credentials"))
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned();
+            tokio::spawn(async move {
+                let client = reqwest::Client::builder().no_proxy().build().unwrap();
+                let auth = format!("Bearer {credentials}");
+                let request = match deliver {
+                    Deliver::Nothing => return,
+                    Deliver::PutWithoutToken => client.put(&url).body(delivery.to_string()),
+                    Deliver::InvalidBody => client.post(&url).body(
+                        json!({
+                            "task": delivery["task"].clone(),
+                            "statusUpdate": {"taskId": "t-1", "contextId": "c-1",
+                                "status": {"state": "TASK_STATE_COMPLETED"}},
+                        })
+                        .to_string(),
+                    ),
+                };
+                let request = request.header("content-type", "application/a2a+json");
+                let _ = request.header("authorization", auth).send().await;
+            });
+        }
+        axum::Json(json!({"jsonrpc": "2.0", "id": body["id"].clone(), "result": result}))
+    };
+    let app = axum::Router::new()
+        .route(
+            "/.well-known/agent-card.json",
+            get(move || async move { axum::Json(card) }),
+        )
+        .route("/rpc", post(rpc));
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    base
+}
+
+async fn run_fake_push(version: ProtocolVersion, deliver: Deliver) -> RunReport {
+    let base = fake_push_agent(version, deliver).await;
+    let mut config = RunConfig::new(format!("{base}/.well-known/agent-card.json"));
+    config.profile.mode = Mode::Dev;
+    config.profile.webhook = Some(a2a_tck::profile::Webhook {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        public_url: None,
+        authorization: Some(Secret::new("Bearer fake-push-credential")),
+        token: Some(Secret::new("fake-push-token")),
+    });
+    config.schemas = Some(std::sync::Arc::new(
+        a2a_tck::schema::SchemaSet::embedded().unwrap(),
+    ));
+    config.version = Some(version);
+    config.selection = Selection {
+        only: PUSH_GROUP.iter().map(|s| (*s).to_owned()).collect(),
+        // Its probe and the long-running one need a real agent (the defects cover them).
+        skip: vec!["SEC-PUSH-04".into(), "SEC-PUSH-06".into(), "PUSH-11".into()],
+    };
+    runner::run(catalogue::all(), config, &Silent).await
+}
+
+#[tokio::test]
+async fn bad_deliveries_fail_the_delivery_scenarios() {
+    let report = run_fake_push(ProtocolVersion::V1_0, Deliver::Nothing).await;
+    let found = red(&report);
+    for id in ["PUSH-12", "PUSH-17", "SEC-PUSH-01", "SEC-PUSH-03"] {
+        assert!(
+            found.contains(id),
+            "nothing delivered: {id} not red: {found:?}"
+        );
+    }
+    let report = run_fake_push(ProtocolVersion::V0_3, Deliver::PutWithoutToken).await;
+    let found = red(&report);
+    for id in ["PUSH-17", "SEC-PUSH-02"] {
+        assert!(
+            found.contains(id),
+            "PUT without token: {id} not red: {found:?}"
+        );
+    }
+    assert!(!found.contains("SEC-PUSH-01"), "{found:?}");
+    let report = run_fake_push(ProtocolVersion::V1_0, Deliver::InvalidBody).await;
+    let found = red(&report);
+    for id in ["PUSH-13", "SEC-PUSH-03"] {
+        assert!(found.contains(id), "invalid body: {id} not red: {found:?}");
+    }
+    assert!(!found.contains("PUSH-12"), "{found:?}");
+}
