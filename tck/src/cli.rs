@@ -287,12 +287,21 @@ pub fn selftest_mode(
                 .map_or(0, |a| a.port());
             let authorization = format!("Bearer {}", fresh_secret());
             let token = fresh_secret();
+            let signing = {
+                use base64::Engine as _;
+                format!(
+                    "whsec_{}",
+                    base64::engine::general_purpose::STANDARD.encode(fresh_secret())
+                )
+            };
+            config.push.signing_secret = Some(signing.clone());
             Box::new(move |profile: &mut Profile| {
                 profile.webhook = Some(crate::profile::Webhook {
                     bind: std::net::SocketAddr::from(([127, 0, 0, 1], port)),
                     public_url: Some(format!("http://localhost:{port}/tck-webhook")),
                     authorization: Some(crate::profile::Secret::new(authorization.clone())),
                     token: Some(crate::profile::Secret::new(token.clone())),
+                    signing_secret: Some(crate::profile::Secret::new(signing.clone())),
                 });
                 profile.behaviours.map.insert(
                     "long_running".into(),

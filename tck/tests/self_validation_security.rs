@@ -724,6 +724,8 @@ async fn run_fake_push(version: ProtocolVersion, deliver: Deliver) -> RunReport 
         public_url: None,
         authorization: Some(Secret::new("Bearer fake-push-credential")),
         token: Some(Secret::new("fake-push-token")),
+        // The fake agent never signs.
+        signing_secret: Some(Secret::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")),
     });
     config.schemas = Some(std::sync::Arc::new(
         a2a_tck::schema::SchemaSet::embedded().unwrap(),
@@ -758,8 +760,11 @@ async fn bad_deliveries_fail_the_delivery_scenarios() {
     assert!(!found.contains("SEC-PUSH-01"), "{found:?}");
     let report = run_fake_push(ProtocolVersion::V1_0, Deliver::InvalidBody).await;
     let found = red(&report);
-    for id in ["PUSH-13", "SEC-PUSH-03"] {
-        assert!(found.contains(id), "invalid body: {id} not red: {found:?}");
+    for id in ["PUSH-13", "SEC-PUSH-03", "SEC-PUSH-05"] {
+        assert!(
+            found.contains(id),
+            "invalid, unsigned body: {id} not red: {found:?}"
+        );
     }
     assert!(!found.contains("PUSH-12"), "{found:?}");
 }

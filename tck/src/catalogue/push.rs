@@ -185,6 +185,24 @@ pub fn scenarios() -> Vec<Scenario> {
             },
             step: step(rules::loopback_webhook_refused),
         },
+        // Standard Webhooks: "webhook-id", "webhook-timestamp", "webhook-signature" (v1, HMAC-SHA256).
+        Scenario {
+            id: "SEC-PUSH-05",
+            title: "signed deliveries verify, are fresh, and never reuse an id for another event",
+            level: Level::Must,
+            spec: SpecRef {
+                source: "Standard Webhooks",
+                section: "Signature scheme; SECURITY-PROFILE",
+            },
+            requirement: "When signing is declared: signed deliveries verify; the timestamp is fresh; ids are unique across different events (retries of one event may reuse theirs).",
+            area: Area::Push,
+            applies: Applies {
+                versions: &[],
+                bindings: &[],
+                needs: NEEDS,
+            },
+            step: Arc::new(rules::Deliveries(Judge::Signature)),
+        },
         Scenario {
             id: "SEC-PUSH-06",
             title: "no deliveries after the configuration is deleted",

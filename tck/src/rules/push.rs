@@ -132,6 +132,31 @@ async fn await_delivery(
     }
 }
 
+/// The verifier of signed deliveries, from the profile's `webhook.signing_secret`.
+fn signature_verifier(
+    cx: &Context,
+) -> Result<Result<std::sync::Arc<a2a_security::webhook::WebhookVerifier>, Outcome>, HarnessError> {
+    let Some(secret) = cx
+        .profile
+        .webhook
+        .as_ref()
+        .and_then(|w| w.signing_secret.as_ref())
+    else {
+        return Ok(Err(Outcome::Skip(
+            "the profile declares no signed deliveries (webhook.signing_secret)".into(),
+        )));
+    };
+    let secret = a2a_security::webhook::WebhookSecret::parse(secret.expose())
+        .map_err(|e| HarnessError(format!("webhook.signing_secret: {e}")))?;
+    let verifier = a2a_security::webhook::WebhookVerifier::new(
+        [secret],
+        a2a_security::ReplayCache::new(1024),
+        a2a_security::SystemClock,
+    )
+    .map_err(|e| HarnessError(format!("webhook.signing_secret: {e}")))?;
+    Ok(Ok(std::sync::Arc::new(verifier)))
+}
+
 /// What a delivery scenario judges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Judge {
@@ -144,6 +169,9 @@ pub enum Judge {
     /// SEC-PUSH-03, PUSH-13: the body is a `StreamResponse` (1.0) / Task (0.3) of the task,
     /// schema-valid when schemas are loaded.
     Body,
+    /// SEC-PUSH-05: Standard Webhooks signatures verify, timestamps are fresh, and an id is
+    /// never reused for a different event.
+    Signature,
 }
 
 /// The delivery scenarios: a task created with the push configuration inline, then its
@@ -161,6 +189,14 @@ impl Step for Deliveries {
             let (Some(receiver), Some(url)) = (cx.webhook.as_ref(), cx.webhook_url()) else {
                 return Ok(Outcome::Skip("no webhook receiver".into()));
             };
+            let verifier = if judge == Judge::Signature {
+                match signature_verifier(cx)? {
+                    Ok(v) => Some(v),
+                    Err(outcome) => return Ok(outcome),
+                }
+            } else {
+                None
+            };
             let family = cx.target()?.version.family();
             let auth = authorization(cx);
             let token = token(cx);
@@ -177,7 +213,12 @@ impl Step for Deliveries {
                     answer.http.status
                 )));
             };
-            let got = await_delivery(receiver, mark, family, &task, FIRST_DELIVERY).await;
+            let mut got = await_delivery(receiver, mark, family, &task, FIRST_DELIVERY).await;
+            if judge == Judge::Signature {
+                // Several events (the task's states), to compare their ids.
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                got = for_task(receiver.deliveries_after(mark), family, &task);
+            }
             let x = answer.http.exchange.clone();
             if got.is_empty() {
                 return Ok(Outcome::Fail(vec![
@@ -195,7 +236,7 @@ impl Step for Deliveries {
                 task_id: task.clone(),
                 authorization: (judge == Judge::Authorization).then(|| auth.clone()),
                 token: (judge == Judge::Token).then(|| token.clone()),
-                signature: None,
+                signature: verifier,
                 schemas: (judge == Judge::Body).then(|| cx.schemas.clone()).flatten(),
             };
             let path = url::path_of(&url);
@@ -220,6 +261,17 @@ impl Step for Deliveries {
                             .into_iter()
                             .map(|f| f.in_exchange(&x)),
                     ),
+                }
+            }
+            if judge == Judge::Signature {
+                for (a, b) in crate::webhook_receiver::reused_ids(&got) {
+                    failures.push(
+                        Failure::new(format!(
+                            "deliveries {a} and {b} carry the same webhook-id for different events"
+                        ))
+                        .expected("a new id per event (retries of one event may reuse it)")
+                        .in_exchange(&x),
+                    );
                 }
             }
             Ok(Outcome::from_failures(failures))
