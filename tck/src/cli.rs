@@ -178,8 +178,8 @@ pub struct SelftestArgs {
     pub agent_config: Option<PathBuf>,
     /// Security setup of the agent and the matching profile (keys generated at start):
     /// `open` (no authentication), `bearer` (HS256 JWTs, iss/aud checked, jti replay refused,
-    /// extended card on), `integrity` (the message-integrity extension required) or `push`
-    /// (webhooks to the kit's receiver, allow-listed as `localhost`).
+    /// extended card on), `integrity` (the message-integrity extension required), `push`
+    /// (webhooks to the kit's receiver, allow-listed as `localhost`) or `all` of them.
     #[arg(long, value_enum, default_value_t = SelftestMode::Open)]
     pub mode: SelftestMode,
     /// The run (`--url` and `--card-url` are set to the in-process agent).
@@ -202,6 +202,8 @@ pub enum SelftestMode {
     /// listens on 127.0.0.1 and is announced as `http://localhost:PORT/`, so the SSRF canary on
     /// `127.0.0.1` must be refused.
     Push,
+    /// Bearer, integrity and push together.
+    All,
 }
 
 /// The issuer of the selftest's bearer tokens.
@@ -235,6 +237,21 @@ pub fn selftest_mode(
 ) -> Box<dyn Fn(&mut Profile)> {
     match mode {
         SelftestMode::Open => Box::new(|_| {}),
+        SelftestMode::All => {
+            let patches: Vec<Box<dyn Fn(&mut Profile)>> = [
+                SelftestMode::Bearer,
+                SelftestMode::Integrity,
+                SelftestMode::Push,
+            ]
+            .into_iter()
+            .map(|m| selftest_mode(m, config))
+            .collect();
+            Box::new(move |profile: &mut Profile| {
+                for p in &patches {
+                    p(profile);
+                }
+            })
+        }
         SelftestMode::Bearer => {
             let secret = fresh_secret();
             "bearer".clone_into(&mut config.auth.mode);

@@ -768,3 +768,34 @@ async fn bad_deliveries_fail_the_delivery_scenarios() {
     }
     assert!(!found.contains("PUSH-12"), "{found:?}");
 }
+
+#[tokio::test]
+async fn with_every_security_feature_on_at_once_the_security_groups_still_pass() {
+    let mut agent_config = a2a_reference_agent::config::Config::default();
+    "127.0.0.1:0".clone_into(&mut agent_config.bind);
+    let patch = selftest_mode(SelftestMode::All, &mut agent_config);
+    let agent = a2a_reference_agent::serve(agent_config).await.unwrap();
+    let mut config = RunConfig::new(format!("{}/.well-known/agent-card.json", agent.base_url()));
+    patch(&mut config.profile);
+    config.profile.mode = Mode::Dev;
+    config.auth = profile_auth(&config.profile).unwrap();
+    config.selection = Selection {
+        only: GROUP
+            .iter()
+            .chain(EXT_GROUP)
+            .chain(PUSH_GROUP)
+            .map(|s| (*s).to_owned())
+            .collect(),
+        skip: vec![],
+    };
+    let report = runner::run(catalogue::all(), config, &Silent).await;
+    agent.shutdown().await;
+    assert_eq!(red(&report), BTreeSet::new());
+    assert_eq!(errors(&report), Vec::<String>::new());
+    let passed = report
+        .results
+        .iter()
+        .filter(|r| r.verdict.kind() == VerdictKind::Pass)
+        .count();
+    assert!(passed >= 35, "only {passed} passed");
+}
