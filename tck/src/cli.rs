@@ -230,15 +230,18 @@ fn fresh_secret() -> String {
     out
 }
 
+/// An adjustment of the run's profile (what a selftest mode adds).
+pub type ProfilePatch = Box<dyn Fn(&mut Profile)>;
+
 /// Configures the agent for `mode` and returns the matching profile adjustment.
 pub fn selftest_mode(
     mode: SelftestMode,
     config: &mut a2a_reference_agent::config::Config,
-) -> Box<dyn Fn(&mut Profile)> {
+) -> ProfilePatch {
     match mode {
         SelftestMode::Open => Box::new(|_| {}),
         SelftestMode::All => {
-            let patches: Vec<Box<dyn Fn(&mut Profile)>> = [
+            let patches: Vec<ProfilePatch> = [
                 SelftestMode::Bearer,
                 SelftestMode::Integrity,
                 SelftestMode::Push,
