@@ -799,3 +799,65 @@ async fn with_every_security_feature_on_at_once_the_security_groups_still_pass()
         .count();
     assert!(passed >= 35, "only {passed} passed");
 }
+
+/// PUSH-01/02 against the reference agent without the capability (pass) and against an agent
+/// that answers the push-config methods as if it supported them (red).
+#[tokio::test]
+async fn push_config_methods_without_the_capability() {
+    for version in [ProtocolVersion::V1_0, ProtocolVersion::V0_3] {
+        let mut agent_config = a2a_reference_agent::config::Config::default();
+        "127.0.0.1:0".clone_into(&mut agent_config.bind);
+        agent_config.capabilities.push_notifications = false;
+        let agent = a2a_reference_agent::serve(agent_config).await.unwrap();
+        let mut config =
+            RunConfig::new(format!("{}/.well-known/agent-card.json", agent.base_url()));
+        config.profile.mode = Mode::Dev;
+        config.version = Some(version);
+        config.selection = Selection {
+            only: vec!["PUSH-01".into(), "PUSH-02".into()],
+            skip: vec![],
+        };
+        let report = runner::run(catalogue::all(), config, &Silent).await;
+        agent.shutdown().await;
+        let passed: Vec<_> = report
+            .results
+            .iter()
+            .filter(|r| r.verdict.kind() == VerdictKind::Pass)
+            .collect();
+        assert_eq!(passed.len(), 1, "{version}: {:?}", report.results);
+    }
+    for (version, id, answer) in [
+        (
+            ProtocolVersion::V1_0,
+            "PUSH-01",
+            json!({"jsonrpc": "2.0", "id": "x", "error": {"code": -32001, "message": "task not found"}}),
+        ),
+        (
+            ProtocolVersion::V0_3,
+            "PUSH-02",
+            json!({"jsonrpc": "2.0", "id": "x", "result": {"taskId": "t", "pushNotificationConfig": {"url": "https://example.invalid/hook"}}}),
+        ),
+    ] {
+        let server = MockServer::start().await;
+        let base = server.uri();
+        Mock::given(method("GET"))
+            .and(path("/.well-known/agent-card.json"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(lax_card(&base, version)))
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/rpc"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(answer))
+            .mount(&server)
+            .await;
+        let mut config = RunConfig::new(format!("{base}/.well-known/agent-card.json"));
+        config.profile.mode = Mode::Dev;
+        config.version = Some(version);
+        config.selection = Selection {
+            only: vec![id.into()],
+            skip: vec![],
+        };
+        let report = runner::run(catalogue::all(), config, &Silent).await;
+        assert_eq!(red(&report), BTreeSet::from([id.to_owned()]), "{version}");
+    }
+}

@@ -15,6 +15,41 @@ const NEEDS: &[Need] = &[Need::Card, Need::Interface];
 #[allow(clippy::too_many_lines)] // One declaration per requirement.
 pub fn scenarios() -> Vec<Scenario> {
     vec![
+        // S1x §3.3.4: PushNotificationNotSupportedError when `pushNotifications` is false or absent.
+        Scenario {
+            id: "PUSH-01",
+            title: "without the capability, push-config methods answer PushNotificationNotSupportedError",
+            level: Level::Must,
+            spec: SpecRef {
+                source: "A2A 1.0",
+                section: "§3.3.4",
+            },
+            requirement: "pushNotifications false/absent → Create/Get/List/Delete MUST return PushNotificationNotSupportedError (-32003 / HTTP 400).",
+            area: Area::Push,
+            applies: Applies {
+                versions: &[Family::V1_0],
+                bindings: &[],
+                needs: NEEDS,
+            },
+            step: step(rules::unsupported_without_capability),
+        },
+        Scenario {
+            id: "PUSH-02",
+            title: "0.3: without the capability, push-config methods answer an error",
+            level: Level::Must,
+            spec: SpecRef {
+                source: "A2A 0.3",
+                section: "§7.5–7.8, §8.2",
+            },
+            requirement: "pushNotifications false/absent → set/get/list/delete return PushNotificationNotSupportedError (the code a SHOULD: any error accepted).",
+            area: Area::Push,
+            applies: Applies {
+                versions: &[Family::V0_3],
+                bindings: &[],
+                needs: NEEDS,
+            },
+            step: step(rules::unsupported_without_capability),
+        },
         Scenario {
             id: "PUSH-11",
             title: "no notifications after the configuration is deleted",

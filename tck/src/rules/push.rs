@@ -435,3 +435,91 @@ pub fn no_delivery_after_delete(cx: &Context) -> Judged<'_> {
         })
     })
 }
+
+/// `PushNotificationNotSupportedError`.
+pub const PUSH_NOT_SUPPORTED: i64 = -32003;
+
+/// PUSH-01 (1.0) / PUSH-02 (0.3): without the capability, every push-configuration method
+/// answers `PushNotificationNotSupportedError` (0.3: an error; the code is a SHOULD there).
+pub fn unsupported_without_capability(cx: &Context) -> Judged<'_> {
+    Box::pin(async move {
+        if push_declared(cx) {
+            return Ok(Outcome::NotApplicable(
+                "the card declares pushNotifications".into(),
+            ));
+        }
+        let target = cx.target()?.clone();
+        let family = target.version.family();
+        let task = unique("tck-unknown-task");
+        let config_id = unique("tck-unknown-config");
+        let ops = match family {
+            Family::V1_0 => vec![
+                (
+                    Operation::CreatePushConfig,
+                    json!({"taskId": task, "url": "https://example.invalid/hook"}),
+                ),
+                (
+                    Operation::GetPushConfig,
+                    json!({"taskId": task, "id": config_id}),
+                ),
+                (Operation::ListPushConfigs, json!({"taskId": task})),
+                (
+                    Operation::DeletePushConfig,
+                    json!({"taskId": task, "id": config_id}),
+                ),
+            ],
+            Family::V0_3 => vec![
+                (
+                    Operation::CreatePushConfig,
+                    json!({"taskId": task, "pushNotificationConfig": {"url": "https://example.invalid/hook"}}),
+                ),
+                (
+                    Operation::GetPushConfig,
+                    json!({"id": task, "pushNotificationConfigId": config_id}),
+                ),
+                (Operation::ListPushConfigs, json!({"id": task})),
+                (
+                    Operation::DeletePushConfig,
+                    json!({"id": task, "pushNotificationConfigId": config_id}),
+                ),
+            ],
+        };
+        let mut failures = Vec::new();
+        for (op, params) in ops {
+            if call::request(&target, op, &params).is_err() {
+                continue;
+            }
+            let answer = call::call(cx, op, &params).await?;
+            let ok = match (family, target.binding) {
+                (Family::V1_0, crate::scenario::Binding::JsonRpc) => {
+                    answer.error_code() == Some(PUSH_NOT_SUPPORTED)
+                }
+                (Family::V1_0, crate::scenario::Binding::HttpJson) => {
+                    answer.http.status == 400 && answer.result.is_none()
+                }
+                (Family::V0_3, _) => answer.result.is_none() && answer.error.is_some(),
+            };
+            if !ok {
+                failures.push(
+                    Failure::new(format!(
+                        "{op:?} without the pushNotifications capability is not PushNotificationNotSupportedError"
+                    ))
+                    .expected(match family {
+                        Family::V1_0 => "-32003 (HTTP+JSON: 400)",
+                        Family::V0_3 => "an error (-32003 recommended)",
+                    })
+                    .actual(format!(
+                        "HTTP {}{}",
+                        answer.http.status,
+                        answer
+                            .error_code()
+                            .map(|c| format!(", error {c}"))
+                            .unwrap_or_default()
+                    ))
+                    .in_exchange(&answer.http.exchange),
+                );
+            }
+        }
+        Ok(Outcome::from_failures(failures))
+    })
+}
