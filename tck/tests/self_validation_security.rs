@@ -206,7 +206,7 @@ fn lax_card(base: &str, version: ProtocolVersion) -> Value {
     }
 }
 
-async fn run_lax(version: ProtocolVersion) -> RunReport {
+async fn run_lax(version: ProtocolVersion, challenge: &str) -> RunReport {
     let server = MockServer::start().await;
     let base = server.uri();
     Mock::given(method("GET"))
@@ -241,7 +241,7 @@ async fn run_lax(version: ProtocolVersion) -> RunReport {
         .and(path("/rpc"))
         .respond_with(
             ResponseTemplate::new(401)
-                .insert_header("www-authenticate", "Basic realm=\"lax\"")
+                .insert_header("www-authenticate", challenge)
                 .set_body_json(json!({
                     "jsonrpc": "2.0", "id": "x", "error": {"code": -32600, "message": "unauthenticated"}
                 })),
@@ -273,7 +273,7 @@ async fn run_lax(version: ProtocolVersion) -> RunReport {
 
 #[tokio::test]
 async fn an_agent_that_accepts_any_bearer_token_fails_the_token_scenarios() {
-    let report = run_lax(ProtocolVersion::V1_0).await;
+    let report = run_lax(ProtocolVersion::V1_0, "Basic realm=\"lax\"").await;
     let found = red(&report);
     for id in [
         "AUTH-01",
@@ -291,8 +291,11 @@ async fn an_agent_that_accepts_any_bearer_token_fails_the_token_scenarios() {
     ] {
         assert!(found.contains(id), "{id} not red: {found:?}");
     }
-    let report = run_lax(ProtocolVersion::V0_3).await;
+    let report = run_lax(ProtocolVersion::V0_3, "Basic realm=\"lax\"").await;
     assert!(red(&report).contains("AUTH-08"), "{:?}", red(&report));
+    // A challenge that does not parse (unterminated quoted-string).
+    let report = run_lax(ProtocolVersion::V1_0, "Bearer realm=\"lax").await;
+    assert!(red(&report).contains("SEC-AUTH-02"), "{:?}", red(&report));
 }
 
 #[tokio::test]
