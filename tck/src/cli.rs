@@ -176,9 +176,163 @@ pub struct SelftestArgs {
     /// The reference agent's configuration (TOML); default: its built-in defaults.
     #[arg(long, value_name = "FILE")]
     pub agent_config: Option<PathBuf>,
+    /// Security setup of the agent and the matching profile (keys generated at start):
+    /// `open` (no authentication), `bearer` (HS256 JWTs, iss/aud checked, jti replay refused,
+    /// extended card on), `integrity` (the message-integrity extension required), `push`
+    /// (webhooks to the kit's receiver, allow-listed as `localhost`) or `all` of them.
+    #[arg(long, value_enum, default_value_t = SelftestMode::Open)]
+    pub mode: SelftestMode,
     /// The run (`--url` and `--card-url` are set to the in-process agent).
     #[command(flatten)]
     pub run: RunArgs,
+}
+
+/// The security setup `selftest` gives the in-process agent and the run's profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SelftestMode {
+    /// No authentication.
+    Open,
+    /// Bearer JWTs (HS256, issuer and audience checked, replayed `jti` refused); the profile
+    /// gets the minting key, so every request carries a fresh token.
+    Bearer,
+    /// The message-integrity extension declared `required`; the profile gets the key and
+    /// activates it, so every request is signed.
+    Integrity,
+    /// Push notifications on, webhooks allow-listed for `localhost` only; the profile's receiver
+    /// listens on 127.0.0.1 and is announced as `http://localhost:PORT/`, so the SSRF canary on
+    /// `127.0.0.1` must be refused.
+    Push,
+    /// Bearer, integrity and push together.
+    All,
+}
+
+/// The issuer of the selftest's bearer tokens.
+pub const SELFTEST_ISSUER: &str = "https://selftest.a2a-tck.invalid";
+/// The audience of the selftest's bearer tokens.
+pub const SELFTEST_AUDIENCE: &str = "a2a-reference-agent-selftest";
+
+/// 64 hex characters from the process's randomly keyed hasher (no RNG dependency; the secret
+/// only has to differ between runs and stay unguessable on loopback).
+fn fresh_secret() -> String {
+    use std::fmt::Write as _;
+    use std::hash::{BuildHasher, Hasher};
+    let mut out = String::with_capacity(64);
+    for i in 0..4u8 {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u8(i);
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos()),
+        );
+        let _ = write!(out, "{:016x}", h.finish());
+    }
+    out
+}
+
+/// An adjustment of the run's profile (what a selftest mode adds).
+pub type ProfilePatch = Box<dyn Fn(&mut Profile)>;
+
+/// Configures the agent for `mode` and returns the matching profile adjustment.
+pub fn selftest_mode(
+    mode: SelftestMode,
+    config: &mut a2a_reference_agent::config::Config,
+) -> ProfilePatch {
+    match mode {
+        SelftestMode::Open => Box::new(|_| {}),
+        SelftestMode::All => {
+            let patches: Vec<ProfilePatch> = [
+                SelftestMode::Bearer,
+                SelftestMode::Integrity,
+                SelftestMode::Push,
+            ]
+            .into_iter()
+            .map(|m| selftest_mode(m, config))
+            .collect();
+            Box::new(move |profile: &mut Profile| {
+                for p in &patches {
+                    p(profile);
+                }
+            })
+        }
+        SelftestMode::Bearer => {
+            let secret = fresh_secret();
+            "bearer".clone_into(&mut config.auth.mode);
+            config.auth.hs256_secret = Some(secret.clone());
+            config.auth.issuer = Some(SELFTEST_ISSUER.into());
+            config.auth.audience = Some(SELFTEST_AUDIENCE.into());
+            config.auth.replay = true;
+            "on".clone_into(&mut config.capabilities.extended_card);
+            Box::new(move |profile: &mut Profile| {
+                profile.jwt = Some(crate::profile::JwtMinting {
+                    hs256_secret: Some(crate::profile::Secret::new(secret.clone())),
+                    private_jwk_file: None,
+                    kid: None,
+                    iss: SELFTEST_ISSUER.into(),
+                    aud: SELFTEST_AUDIENCE.into(),
+                    sub: None,
+                    scopes: Vec::new(),
+                });
+                profile.replay_protection = true;
+            })
+        }
+        SelftestMode::Integrity => {
+            let secret = fresh_secret();
+            config.integrity.enabled = true;
+            config.integrity.required = true;
+            config.integrity.keys = vec![a2a_reference_agent::config::IntegrityKeyConfig {
+                id: "tck-selftest".into(),
+                secret: secret.clone(),
+            }];
+            Box::new(move |profile: &mut Profile| {
+                profile.extensions.activate =
+                    vec![a2a_security::integrity::EXTENSION_URI.to_owned()];
+                profile.extensions.integrity = Some(crate::profile::Integrity {
+                    key_id: "tck-selftest".into(),
+                    secret: crate::profile::Secret::new(secret.clone()),
+                });
+                profile.replay_protection = true;
+            })
+        }
+        SelftestMode::Push => {
+            config.capabilities.push_notifications = true;
+            config.push.allow_private_webhooks = false;
+            config.push.allowed_hosts = vec!["localhost".into()];
+            config.push.backoff_ms = 50;
+            config.behaviour.slow_step_ms = 100;
+            // A free loopback port for the receiver (the runner binds it; a race with another
+            // process taking it in between shows as skipped push scenarios).
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .map_or(0, |a| a.port());
+            let authorization = format!("Bearer {}", fresh_secret());
+            let token = fresh_secret();
+            let signing = {
+                use base64::Engine as _;
+                format!(
+                    "whsec_{}",
+                    base64::engine::general_purpose::STANDARD.encode(fresh_secret())
+                )
+            };
+            config.push.signing_secret = Some(signing.clone());
+            Box::new(move |profile: &mut Profile| {
+                profile.webhook = Some(crate::profile::Webhook {
+                    bind: std::net::SocketAddr::from(([127, 0, 0, 1], port)),
+                    public_url: Some(format!("http://localhost:{port}/tck-webhook")),
+                    authorization: Some(crate::profile::Secret::new(authorization.clone())),
+                    token: Some(crate::profile::Secret::new(token.clone())),
+                    signing_secret: Some(crate::profile::Secret::new(signing.clone())),
+                });
+                profile.behaviours.map.insert(
+                    "long_running".into(),
+                    crate::profile::Trigger {
+                        message_text: Some("slow 200".into()),
+                        message_id_prefix: None,
+                    },
+                );
+            })
+        }
+    }
 }
 
 /// Options of `validate`.
@@ -204,11 +358,11 @@ pub struct ValidateArgs {
 /// Runs a parsed command line.
 pub async fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
     let result = match cli.command {
-        Command::Run(args) => run(&args, None, out, err).await,
+        Command::Run(args) => run(&args, None, &|_| {}, out, err).await,
         Command::Selftest(args) => selftest(args, out, err).await,
         Command::Baseline {
             action: BaselineAction::Write { output, run: args },
-        } => run(&args, Some(&output), out, err).await,
+        } => run(&args, Some(&output), &|_| {}, out, err).await,
         Command::List { format } => list(format, out).map(|()| Exit::Success),
         Command::Explain { id } => explain(&id, out),
         Command::Validate(args) => validate(&args, out).await,
@@ -249,10 +403,19 @@ fn load_jwks(path: &Path) -> Result<Arc<a2a_security::jwk::JwkSet>, Error> {
 
 /// Builds the run configuration from the arguments and the profile.
 pub fn run_config(args: &RunArgs) -> Result<RunConfig, Error> {
+    run_config_with(args, &|_| {})
+}
+
+/// [`run_config`], with the loaded profile adjusted by `patch` first (selftest modes).
+///
+/// # Errors
+/// As [`run_config`].
+pub fn run_config_with(args: &RunArgs, adjust: &dyn Fn(&mut Profile)) -> Result<RunConfig, Error> {
     let mut profile = match &args.config {
         Some(path) => Profile::load(path)?,
         None => Profile::default(),
     };
+    adjust(&mut profile);
     if args.dev {
         profile.mode = Mode::Dev;
     }
@@ -295,20 +458,7 @@ pub fn run_config(args: &RunArgs) -> Result<RunConfig, Error> {
         .as_deref()
         .map(load_jwks)
         .transpose()?;
-    let mut auth = Auth::none();
-    let c = &profile.credentials;
-    if let Some(token) = &c.bearer {
-        auth = auth.with_header("Authorization", &format!("Bearer {}", token.expose()));
-    }
-    if let Some(key) = &c.api_key {
-        auth = auth.with_header(&key.header, key.value.expose());
-    }
-    if let Some(basic) = &c.basic {
-        use base64::Engine as _;
-        let raw = format!("{}:{}", basic.username, basic.password.expose());
-        let encoded = base64::engine::general_purpose::STANDARD.encode(raw);
-        auth = auth.with_header("Authorization", &format!("Basic {encoded}"));
-    }
+    let auth = profile_auth(&profile)?;
     Ok(RunConfig {
         card_url,
         version,
@@ -325,6 +475,51 @@ pub fn run_config(args: &RunArgs) -> Result<RunConfig, Error> {
         profile,
         card: None,
     })
+}
+
+/// The credentials a profile gives every request: static bearer, API key and basic
+/// credentials; without any (and without `OAuth2`), a token freshly minted from `[jwt]` for each
+/// request (its own `jti`), so an agent that refuses replayed tokens serves the whole catalogue.
+///
+/// # Errors
+/// Minting material the kit cannot use.
+pub fn profile_auth(profile: &Profile) -> Result<Auth, Error> {
+    let mut auth = Auth::none();
+    let c = &profile.credentials;
+    if let Some(token) = &c.bearer {
+        auth = auth.with_header("Authorization", &format!("Bearer {}", token.expose()));
+    }
+    if let Some(key) = &c.api_key {
+        auth = auth.with_header(&key.header, key.value.expose());
+    }
+    if let Some(basic) = &c.basic {
+        use base64::Engine as _;
+        let raw = format!("{}:{}", basic.username, basic.password.expose());
+        let encoded = base64::engine::general_purpose::STANDARD.encode(raw);
+        auth = auth.with_header("Authorization", &format!("Basic {encoded}"));
+    }
+    if auth.is_empty()
+        && c.oauth2.is_none()
+        && let Some(mint) = crate::rules::auth::Minting::from_profile(profile)
+            .map_err(|e| Error::Usage(format!("profile: {e}")))?
+    {
+        let mint = Arc::new(mint);
+        auth = auth.with_minter(Arc::new(move || {
+            mint.token(crate::rules::auth::PRINCIPAL_A)
+                .ok()
+                .map(|t| format!("Bearer {t}"))
+        }));
+    }
+    if let Some(i) = &profile.extensions.integrity {
+        let key =
+            a2a_security::integrity::IntegrityKey::new(&i.key_id, i.secret.expose().as_bytes())
+                .map_err(|e| Error::Usage(format!("profile: extensions.integrity: {e}")))?;
+        auth = auth.with_signer(Arc::new(a2a_security::integrity::Signer::new(
+            key,
+            a2a_security::SystemClock,
+        )));
+    }
+    Ok(auth)
 }
 
 fn well_known(base: &str) -> String {
@@ -402,6 +597,7 @@ async fn selftest(
     "127.0.0.1:0".clone_into(&mut config.bind);
     config.public_url = None;
     config.defects.extend(args.defects.iter().cloned());
+    let patch = selftest_mode(args.mode, &mut config);
     let agent = match a2a_reference_agent::serve(config).await {
         Ok(agent) => agent,
         Err(a2a_reference_agent::ServeError::Config(e)) => {
@@ -417,7 +613,7 @@ async fn selftest(
     // The in-process agent speaks plain HTTP on loopback.
     run_args.dev = true;
     let _ = writeln!(err, "a2a-tck: reference agent on {}", agent.base_url());
-    let exit = run(&run_args, None, out, err).await;
+    let exit = run(&run_args, None, &*patch, out, err).await;
     agent.shutdown().await;
     exit
 }
@@ -425,11 +621,12 @@ async fn selftest(
 async fn run(
     args: &RunArgs,
     baseline_out: Option<&Path>,
+    patch: &dyn Fn(&mut Profile),
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<Exit, Error> {
     let reports = parse_reports(&args.report)?;
-    let mut config = run_config(args)?;
+    let mut config = run_config_with(args, patch)?;
     // Report files are created before the run, so a bad path is a usage error up front.
     let mut files = Vec::new();
     for (format, path) in &reports {

@@ -323,6 +323,10 @@ pub struct Webhook {
     pub authorization: Option<Secret>,
     /// The 0.3 notification token.
     pub token: Option<Secret>,
+    /// The Standard Webhooks signing secret (`whsec_…`) the agent signs deliveries with, when it
+    /// declares signed deliveries (SEC-PUSH-05).
+    #[serde(default)]
+    pub signing_secret: Option<Secret>,
 }
 
 /// Card verification keys.
@@ -453,7 +457,10 @@ impl Profile {
             r = r.secret(i.secret.expose());
         }
         if let Some(w) = &self.webhook {
-            for s in [&w.authorization, &w.token].into_iter().flatten() {
+            for s in [&w.authorization, &w.token, &w.signing_secret]
+                .into_iter()
+                .flatten()
+            {
                 r = r.secret(s.expose());
             }
         }

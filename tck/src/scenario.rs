@@ -160,6 +160,12 @@ pub enum Area {
     AgentCard,
     /// Malformed and hostile requests.
     HostileInput,
+    /// Authentication, authorization and bearer tokens.
+    Auth,
+    /// Extensions and the message-integrity extension.
+    Extensions,
+    /// Push-notification webhooks.
+    Push,
 }
 
 impl Area {
@@ -168,6 +174,9 @@ impl Area {
         match self {
             Self::AgentCard => "agent-card",
             Self::HostileInput => "hostile-input",
+            Self::Auth => "auth",
+            Self::Extensions => "extensions",
+            Self::Push => "push",
         }
     }
 }

@@ -295,6 +295,7 @@ async fn scenarios_share_the_webhook_receiver_the_profile_configures() {
         public_url: None,
         authorization: None,
         token: None,
+        signing_secret: None,
     });
     let push = step(|cx| {
         Box::pin(async move {

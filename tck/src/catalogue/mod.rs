@@ -2,7 +2,10 @@
 //! sentence each checks is quoted above it). The engine lives elsewhere.
 
 pub mod agent_card;
+pub mod auth;
+pub mod extensions;
 pub mod hostile_input;
+pub mod push;
 
 use crate::scenario::Scenario;
 
@@ -10,6 +13,9 @@ use crate::scenario::Scenario;
 pub fn all() -> Vec<Scenario> {
     let mut scenarios = agent_card::scenarios();
     scenarios.extend(hostile_input::scenarios());
+    scenarios.extend(auth::scenarios());
+    scenarios.extend(extensions::scenarios());
+    scenarios.extend(push::scenarios());
     scenarios
 }
 

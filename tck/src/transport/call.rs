@@ -189,6 +189,21 @@ pub async fn call_on(
     Ok(answer(target, http, id))
 }
 
+/// Calls `op` on `target` after `edit` has adjusted the request (the security scenarios send
+/// no, foreign or forged credentials this way).
+pub async fn call_with(
+    cx: &Context,
+    target: &Target,
+    op: Operation,
+    params: &Value,
+    edit: impl FnOnce(&mut HttpRequest),
+) -> Result<Answer, HarnessError> {
+    let (mut request, id) = request(target, op, params)?;
+    edit(&mut request);
+    let http = cx.send(request).await?;
+    Ok(answer(target, http, id))
+}
+
 /// Calls a streaming operation; the answer's `http.events` holds the SSE events (an error may
 /// also come as a plain JSON body, which both versions allow).
 ///

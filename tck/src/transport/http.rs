@@ -93,6 +93,8 @@ pub struct HttpRequest {
     pub body: Vec<u8>,
     /// Attach the profile's credentials.
     pub authenticate: bool,
+    /// Sign with the profile's message-integrity key, when it has one.
+    pub sign: bool,
 }
 
 impl HttpRequest {
@@ -104,6 +106,7 @@ impl HttpRequest {
             headers: Vec::new(),
             body: Vec::new(),
             authenticate: true,
+            sign: true,
         }
     }
 
@@ -115,6 +118,7 @@ impl HttpRequest {
             headers: vec![("Content-Type".into(), content_type.into())],
             body: body.into(),
             authenticate: true,
+            sign: true,
         }
     }
 
@@ -123,6 +127,18 @@ impl HttpRequest {
     pub fn header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.into(), value.into()));
         self
+    }
+
+    /// The request target in origin form (path and query as sent), what message integrity
+    /// signs.
+    pub fn origin_form(&self) -> String {
+        reqwest::Url::parse(&self.url).map_or_else(
+            |_| "/".to_owned(),
+            |u| match u.query() {
+                Some(q) => format!("{}?{q}", u.path()),
+                None => u.path().to_owned(),
+            },
+        )
     }
 
     /// Sends no credentials.
@@ -188,16 +204,26 @@ impl HttpResponse {
     }
 }
 
+/// Mints a fresh `Authorization` value for each request (a JWT with its own `jti`, for agents
+/// that refuse a token presented twice).
+pub type Minter = std::sync::Arc<dyn Fn() -> Option<String> + Send + Sync>;
+
 /// Credentials as HTTP headers (values secret).
 #[derive(Clone, Default)]
 pub struct Auth {
     headers: Vec<(String, String)>,
+    minter: Option<Minter>,
+    signer: Option<std::sync::Arc<a2a_security::integrity::Signer>>,
 }
 
 impl fmt::Debug for Auth {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
-        f.debug_struct("Auth").field("headers", &names).finish()
+        f.debug_struct("Auth")
+            .field("headers", &names)
+            .field("minted", &self.minter.is_some())
+            .field("signed", &self.signer.is_some())
+            .finish()
     }
 }
 
@@ -214,15 +240,65 @@ impl Auth {
         self
     }
 
+    /// Mints a fresh `Authorization` header value for every request.
+    #[must_use]
+    pub fn with_minter(mut self, minter: Minter) -> Self {
+        self.minter = Some(minter);
+        self
+    }
+
+    /// Signs every request with the message-integrity extension.
+    #[must_use]
+    pub fn with_signer(mut self, signer: std::sync::Arc<a2a_security::integrity::Signer>) -> Self {
+        self.signer = Some(signer);
+        self
+    }
+
+    /// The message-integrity headers of `request` (none without a signer, or when the request
+    /// opts out).
+    pub fn signature(&self, request: &HttpRequest) -> Vec<(String, String)> {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let Some(signer) = self.signer.as_ref().filter(|_| request.sign) else {
+            return Vec::new();
+        };
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let id = format!(
+            "tck-{nanos:x}-{}",
+            NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        );
+        signer
+            .sign_request(&request.method, &request.origin_form(), &id, &request.body)
+            .map(|s| {
+                s.iter()
+                    .map(|(n, v)| (n.to_owned(), v.to_owned()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// Whether any credentials are configured.
     pub fn is_empty(&self) -> bool {
-        self.headers.is_empty()
+        self.headers.is_empty() && self.minter.is_none()
+    }
+
+    /// The credential headers of one request (a minted token is fresh each time).
+    pub fn headers(&self) -> Vec<(String, String)> {
+        let mut out = self.headers.clone();
+        if let Some(value) = self.minter.as_ref().and_then(|m| m()) {
+            out.push(("Authorization".to_owned(), value));
+        }
+        out
     }
 
     /// Adds every credential this holds to `redactor`: the header names, the whole values, and
     /// the credential after an auth scheme (`Basic <base64>`, a fetched `OAuth2` token).
     #[must_use]
     pub fn redact_in(&self, mut redactor: Redactor) -> Redactor {
+        if self.minter.is_some() {
+            redactor = redactor.header("Authorization");
+        }
         for (name, value) in &self.headers {
             redactor = redactor.header(name).secret(value);
             if let Some((_, credential)) = value.split_once(' ') {
@@ -307,8 +383,9 @@ impl HttpClient {
         };
         let mut headers = request.headers.clone();
         if request.authenticate {
-            headers.extend(self.auth.headers.iter().cloned());
+            headers.extend(self.auth.headers());
         }
+        headers.extend(self.auth.signature(&request));
         let recorded_headers: Vec<(String, String)> = headers
             .iter()
             .map(|(n, v)| (n.clone(), self.redactor.header_value(n, v)))
