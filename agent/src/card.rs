@@ -136,42 +136,60 @@ fn signing_key(settings: &Settings) -> Result<Option<SigningKey>, CardSetupError
     Ok(Some(key))
 }
 
-/// The card's security declarations for the configured authentication, in the 1.0 shape
-/// (`securitySchemes` as `ProtoJSON` oneof wrappers, `securityRequirements`) and the 0.3 shape
-/// (`type`-tagged schemes, `security`). One scheme object carries both forms: each version's
-/// reader ignores the other's members, as it does for the card's other version-specific fields.
+/// The card's security scheme for the configured authentication: its name, and the entry of
+/// `securitySchemes` in the shape `card.security_shapes` asks for (1.0: a `ProtoJSON` oneof
+/// wrapper; 0.3: a `type`-tagged object; both: one object carrying the two).
 fn security(settings: &Settings) -> Option<(&'static str, Value)> {
     let auth = &settings.config.auth;
-    match auth.mode.as_str() {
-        "api_key" => Some((
+    let (name, v1, v03) = match auth.mode.as_str() {
+        "api_key" => (
             "apiKey",
-            json!({
-                "apiKeySecurityScheme": {"location": "header", "name": auth.api_key_header,
-                    "description": "An API key issued by the operator."},
-                "type": "apiKey", "in": "header", "name": auth.api_key_header,
-                "description": "An API key issued by the operator.",
-            }),
-        )),
-        "bearer" => Some((
+            json!({"apiKeySecurityScheme": {"location": "header", "name": auth.api_key_header,
+                "description": "An API key issued by the operator."}}),
+            json!({"type": "apiKey", "in": "header", "name": auth.api_key_header,
+                "description": "An API key issued by the operator."}),
+        ),
+        "bearer" => (
             "bearer",
-            json!({
-                "httpAuthSecurityScheme": {"scheme": "Bearer", "bearerFormat": "JWT",
-                    "description": "A JWT bearer token (RFC 6750)."},
-                "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
-                "description": "A JWT bearer token (RFC 6750).",
-            }),
-        )),
-        _ => None,
-    }
+            json!({"httpAuthSecurityScheme": {"scheme": "Bearer", "bearerFormat": "JWT",
+                "description": "A JWT bearer token (RFC 6750)."}}),
+            json!({"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                "description": "A JWT bearer token (RFC 6750)."}),
+        ),
+        _ => return None,
+    };
+    let scheme = match settings.config.card.security_shapes.as_str() {
+        "0.3" => v03,
+        "both" => {
+            let (mut both, Value::Object(extra)) = (v1, v03) else {
+                return None;
+            };
+            if let Some(object) = both.as_object_mut() {
+                object.extend(extra);
+            }
+            both
+        }
+        _ => v1,
+    };
+    Some((name, scheme))
 }
 
-/// Adds the 1.0 `securityRequirements` and 0.3 `security` members for `scheme` with `scopes`.
-fn add_requirements(object: &mut Map<String, Value>, scheme: &str, scopes: &[&str]) {
+/// Adds the 1.0 `securityRequirements` member and, unless the card has only 1.0 shapes
+/// (`card.security_shapes`), the 0.3 `security` member, for `scheme` with `scopes`.
+fn add_requirements(object: &mut Map<String, Value>, shapes: &str, scheme: &str, scopes: &[&str]) {
     object.insert(
         "securityRequirements".into(),
-        json!([{ "schemes": { scheme: { "list": scopes } } }]),
+        // ProtoJSON omits an empty repeated field: `{}`, not `{"list": []}` (which would also
+        // make the 1.0 §8.4.1 signing payload differ from the card as served).
+        if scopes.is_empty() {
+            json!([{ "schemes": { scheme: {} } }])
+        } else {
+            json!([{ "schemes": { scheme: { "list": scopes } } }])
+        },
     );
-    object.insert("security".into(), json!([{ scheme: scopes }]));
+    if shapes != "1.0" {
+        object.insert("security".into(), json!([{ scheme: scopes }]));
+    }
 }
 
 fn skills(extended: bool) -> Value {
@@ -247,14 +265,15 @@ fn card_json(settings: &Settings, base: &str, extended: bool, extension: Option<
     let mut skills = skills(extended);
     if let Some((name, scheme)) = security(settings) {
         card.insert("securitySchemes".into(), json!({ name: scheme }));
-        add_requirements(&mut card, name, &[]);
+        let shapes = cfg.card.security_shapes.as_str();
+        add_requirements(&mut card, shapes, name, &[]);
         for skill in skills.as_array_mut().into_iter().flatten() {
             let scope = skill
                 .get("id")
                 .and_then(Value::as_str)
                 .and_then(|id| cfg.auth.skill_scopes.get(id));
             if let (Some(scope), Some(object)) = (scope, skill.as_object_mut()) {
-                add_requirements(object, name, &[scope.as_str()]);
+                add_requirements(object, shapes, name, &[scope.as_str()]);
             }
         }
     }

@@ -245,6 +245,12 @@ pub struct CardConfig {
     pub sign: bool,
     /// A private JWK (with `kid` and `alg`) to sign with; default: a fresh ES256 key per start.
     pub signing_key_file: Option<String>,
+    /// The shape of `securitySchemes` entries: `"1.0"` (`ProtoJSON` oneof wrappers, default),
+    /// `"0.3"` (`type`-tagged), or `"both"` in one object. The two versions use the same member
+    /// name with incompatible shapes, so a card serving both versions can be exact for only one:
+    /// `"both"` suits lenient readers of either version, but strict 1.0 parsers refuse it (the
+    /// TCK reports it as CARD-16).
+    pub security_shapes: String,
 }
 
 impl Default for CardConfig {
@@ -267,6 +273,7 @@ impl Default for CardConfig {
             max_age_secs: 300,
             sign: true,
             signing_key_file: None,
+            security_shapes: "1.0".into(),
         }
     }
 }
@@ -456,6 +463,12 @@ impl Config {
                 )));
             }
         };
+        if !matches!(self.card.security_shapes.as_str(), "1.0" | "0.3" | "both") {
+            return Err(ConfigError::Invalid(format!(
+                "card.security_shapes must be \"1.0\", \"0.3\" or \"both\", not {:?}",
+                self.card.security_shapes
+            )));
+        }
         if self.limits.max_json_depth == 0 || self.limits.max_body_bytes == 0 {
             return Err(ConfigError::Invalid(
                 "limits.max_json_depth and limits.max_body_bytes must be positive".into(),

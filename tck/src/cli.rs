@@ -597,6 +597,17 @@ async fn selftest(
     "127.0.0.1:0".clone_into(&mut config.bind);
     config.public_url = None;
     config.defects.extend(args.defects.iter().cloned());
+    // A card declares both versions but its `securitySchemes` can have only one version's
+    // shape: give it the shape of the version this run tests (unless a file configures it).
+    if args.agent_config.is_none()
+        && args
+            .run
+            .protocol
+            .as_deref()
+            .is_some_and(|p| p.starts_with("0.3"))
+    {
+        "0.3".clone_into(&mut config.card.security_shapes);
+    }
     let patch = selftest_mode(args.mode, &mut config);
     let agent = match a2a_reference_agent::serve(config).await {
         Ok(agent) => agent,

@@ -77,12 +77,14 @@ async fn every_binding_and_route_needs_a_bearer_token() {
         card["securitySchemes"]["bearer"]["httpAuthSecurityScheme"]["scheme"],
         "Bearer"
     );
-    assert_eq!(card["securitySchemes"]["bearer"]["type"], "http");
+    // The default card has the 1.0 shapes only (`card.security_shapes = "1.0"`).
+    assert!(card["securitySchemes"]["bearer"].get("type").is_none());
+    assert!(card.get("security").is_none());
+    // ProtoJSON omits the empty `list` of a StringList.
     assert_eq!(
-        card["securityRequirements"][0]["schemes"]["bearer"]["list"],
-        json!([])
+        card["securityRequirements"][0]["schemes"]["bearer"],
+        json!({})
     );
-    assert_eq!(card["security"], json!([{"bearer": []}]));
     let scripted = card["skills"]
         .as_array()
         .unwrap()
@@ -336,7 +338,7 @@ async fn api_keys_are_checked() {
         card["securitySchemes"]["apiKey"]["apiKeySecurityScheme"]["name"],
         "X-API-Key"
     );
-    assert_eq!(card["securitySchemes"]["apiKey"]["in"], "header");
+    assert!(card["securitySchemes"]["apiKey"].get("in").is_none());
 }
 
 #[tokio::test]
@@ -764,4 +766,33 @@ async fn host_names_are_resolved_before_they_are_trusted() {
         )
         .await;
     assert_eq!(code, -32602);
+}
+
+#[tokio::test]
+async fn the_card_gives_security_schemes_the_configured_shape() {
+    for (shapes, has_wrapper, has_type) in [("0.3", false, true), ("both", true, true)] {
+        let mut config = api_key_config();
+        shapes.clone_into(&mut config.card.security_shapes);
+        let a = start(config).await;
+        let card: Value = a
+            .http
+            .get(a.url("/.well-known/agent-card.json"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let scheme = &card["securitySchemes"]["apiKey"];
+        assert_eq!(
+            scheme.get("apiKeySecurityScheme").is_some(),
+            has_wrapper,
+            "{shapes}"
+        );
+        assert_eq!(scheme.get("type").is_some(), has_type, "{shapes}");
+        assert_eq!(card["security"], json!([{"apiKey": []}]), "{shapes}");
+    }
+    let mut config = api_key_config();
+    "2.0".clone_into(&mut config.card.security_shapes);
+    assert!(config.settings().is_err());
 }

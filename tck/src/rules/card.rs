@@ -275,10 +275,13 @@ pub fn v1_security(card: &Value) -> Outcome {
                 .get("schemes")
                 .and_then(Value::as_object)
                 .is_some_and(|schemes| {
+                    // A `StringList`: `{"list": [..]}`, or `{}` when empty (ProtoJSON omits
+                    // an empty repeated field).
                     schemes.values().all(|v| {
-                        v.get("list")
-                            .and_then(Value::as_array)
-                            .is_some_and(|l| l.iter().all(Value::is_string))
+                        v.as_object().is_some_and(|o| match o.get("list") {
+                            None => true,
+                            Some(l) => l.as_array().is_some_and(|l| l.iter().all(Value::is_string)),
+                        })
                     })
                 });
             if !ok {
