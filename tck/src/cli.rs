@@ -204,11 +204,11 @@ pub struct ValidateArgs {
 /// Runs a parsed command line.
 pub async fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
     let result = match cli.command {
-        Command::Run(args) => run(&args, None, out, err).await,
+        Command::Run(args) => run(&args, None, false, out, err).await,
         Command::Selftest(args) => selftest(args, out, err).await,
         Command::Baseline {
             action: BaselineAction::Write { output, run: args },
-        } => run(&args, Some(&output), out, err).await,
+        } => run(&args, Some(&output), false, out, err).await,
         Command::List { format } => list(format, out).map(|()| Exit::Success),
         Command::Explain { id } => explain(&id, out),
         Command::Validate(args) => validate(&args, out).await,
@@ -417,7 +417,7 @@ async fn selftest(
     // The in-process agent speaks plain HTTP on loopback.
     run_args.dev = true;
     let _ = writeln!(err, "a2a-tck: reference agent on {}", agent.base_url());
-    let exit = run(&run_args, None, out, err).await;
+    let exit = run(&run_args, None, true, out, err).await;
     agent.shutdown().await;
     exit
 }
@@ -425,11 +425,16 @@ async fn selftest(
 async fn run(
     args: &RunArgs,
     baseline_out: Option<&Path>,
+    reference_agent: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<Exit, Error> {
     let reports = parse_reports(&args.report)?;
     let mut config = run_config(args)?;
+    // The reference agent is scripted by keywords; a profile's own mapping still wins.
+    if reference_agent && config.profile.behaviours.preset.is_none() {
+        config.profile.behaviours.preset = Some(crate::profile::REFERENCE_AGENT.to_owned());
+    }
     // Report files are created before the run, so a bad path is a usage error up front.
     let mut files = Vec::new();
     for (format, path) in &reports {

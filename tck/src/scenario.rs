@@ -160,6 +160,16 @@ pub enum Area {
     AgentCard,
     /// Malformed and hostile requests.
     HostileInput,
+    /// Send Message and the task lifecycle it starts.
+    SendMessage,
+    /// Get, cancel and subscribe on existing tasks.
+    Tasks,
+    /// Streaming responses.
+    Streaming,
+    /// The JSON-RPC envelope and standard errors.
+    Envelope,
+    /// Protocol version negotiation.
+    Versioning,
 }
 
 impl Area {
@@ -168,6 +178,11 @@ impl Area {
         match self {
             Self::AgentCard => "agent-card",
             Self::HostileInput => "hostile-input",
+            Self::SendMessage => "send-message",
+            Self::Tasks => "tasks",
+            Self::Streaming => "streaming",
+            Self::Envelope => "envelope",
+            Self::Versioning => "versioning",
         }
     }
 }

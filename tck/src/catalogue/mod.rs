@@ -3,6 +3,11 @@
 
 pub mod agent_card;
 pub mod hostile_input;
+pub mod json_rpc;
+pub mod send_message;
+pub mod streaming;
+pub mod tasks;
+pub mod versioning;
 
 use crate::scenario::Scenario;
 
@@ -10,6 +15,11 @@ use crate::scenario::Scenario;
 pub fn all() -> Vec<Scenario> {
     let mut scenarios = agent_card::scenarios();
     scenarios.extend(hostile_input::scenarios());
+    scenarios.extend(json_rpc::scenarios());
+    scenarios.extend(send_message::scenarios());
+    scenarios.extend(tasks::scenarios());
+    scenarios.extend(streaming::scenarios());
+    scenarios.extend(versioning::scenarios());
     scenarios
 }
 
