@@ -257,8 +257,9 @@ impl Behaviours {
                 "complete" => "complete",
                 "input_required" => "ask",
                 "auth_required" => "auth",
-                // Long enough for any probe; a cancel stops it.
-                "long_running" => "slow 60",
+                // Five one-second steps: long enough for the probes, short enough that an
+                // agent ignoring `returnImmediately` still answers within the request deadline.
+                "long_running" => "slow 5",
                 "fail" => "fail",
                 "reject" => "reject",
                 "stream_chunks" => "chunks",

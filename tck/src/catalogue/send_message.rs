@@ -148,6 +148,15 @@ pub fn scenarios() -> Vec<Scenario> {
             V1,
             step(rules::message_to_rejected),
         ),
+        // "If the taskId does not match an existing task, the server MUST return TaskNotFoundError"
+        scenario(
+            "SEND-07",
+            "a message naming an unknown taskId is TaskNotFoundError",
+            ("A2A 1.0", "§3.4.2"),
+            "A message whose `taskId` matches no task → TaskNotFoundError (-32001 / HTTP 404), not a new task.",
+            V1,
+            step(rules::unknown_task_id_in_message),
+        ),
         // "If the server generates a contextId, it MUST be included in the response"
         scenario(
             "SEND-09",
@@ -174,6 +183,33 @@ pub fn scenarios() -> Vec<Scenario> {
             "Only `taskId` given (continuing an INPUT_REQUIRED task) → the server infers the contextId from the task.",
             V1,
             step(rules::context_inferred_from_task),
+        ),
+        // "If both taskId and contextId are provided and they do not match … MUST reject"
+        scenario(
+            "SEND-12",
+            "a contextId that is not the task's is refused",
+            ("A2A 1.0", "§3.4.3"),
+            "A message with `taskId` T (INPUT_REQUIRED) and a contextId other than T's → an error, not success.",
+            V1,
+            step(rules::context_mismatch_refused),
+        ),
+        // "…MUST NOT substitute a different contextId"
+        scenario(
+            "SEND-13",
+            "a client-provided contextId is kept, never replaced",
+            ("A2A 1.0", "§3.4.1"),
+            "A new message carrying a client contextId: the response has that contextId, or the request is refused; a different contextId is wrong.",
+            V1,
+            step(rules::client_context_kept),
+        ),
+        // P1x Message.context_id: server messages carry the context.
+        scenario(
+            "SEND-15",
+            "a direct Message answer carries a contextId",
+            ("A2A 1.0", "P1x Message"),
+            "A Message the agent sends (here: a direct message answer) carries a contextId.",
+            V1,
+            step(rules::message_has_context),
         ),
     ]
 }

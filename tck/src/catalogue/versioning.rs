@@ -76,7 +76,7 @@ pub fn scenarios() -> Vec<Scenario> {
             "A2A-Version 1.0.1 is negotiated as 1.0",
             Level::Must,
             "§3.6",
-            "A patch component is not considered in negotiation: `A2A-Version: 1.0.1` is served as 1.0 (GetTask on a random id → TaskNotFoundError, not VersionNotSupportedError).",
+            "A patch component is not considered in negotiation: `A2A-Version: 1.0.1` is served exactly as `1.0` (the same answer to the same GetTask), not VersionNotSupportedError.",
             &[],
             step(rules::patch_ignored),
         ),

@@ -138,10 +138,19 @@ pub async fn send_for_task(
     cx: &Context,
     params: &Value,
 ) -> Result<Result<Reached, Outcome>, HarnessError> {
-    let family = family(cx)?;
     let answer = call::call(cx, Operation::SendMessage, params).await?;
+    send_answer_task(cx, &answer)
+}
+
+/// The task of a send answer; an answer without one (error, message, schema finding) is the
+/// agent's failure.
+pub fn send_answer_task(
+    cx: &Context,
+    answer: &Answer,
+) -> Result<Result<Reached, Outcome>, HarnessError> {
+    let family = family(cx)?;
     let x = answer.http.exchange.clone();
-    let mut failures = conform(cx, &answer, Expect::SendResult);
+    let mut failures = conform(cx, answer, Expect::SendResult);
     let task = answer.result.as_ref().and_then(|r| task_of_send(family, r));
     let Some(task) = task else {
         failures.push(

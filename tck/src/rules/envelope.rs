@@ -219,15 +219,22 @@ pub fn unsupported_version(cx: &Context) -> StepResult<'_> {
     })
 }
 
-/// VER-04: `A2A-Version: 1.0.1` is 1.0 (a `GetTask` on a random id is `TaskNotFoundError`).
+/// VER-04: `A2A-Version: 1.0.1` is served exactly like `1.0` (the same `GetTask` answer).
 pub fn patch_ignored(cx: &Context) -> StepResult<'_> {
     Box::pin(async move {
-        let answer = get_with_version(cx, Some("1.0.1"), "").await?;
-        Ok(Outcome::from_failures(expect_error(
-            cx,
-            &answer,
-            A2aError::TaskNotFound,
-        )?))
+        let reference = get_with_version(cx, Some("1.0"), "").await?;
+        let patched = get_with_version(cx, Some("1.0.1"), "").await?;
+        let class = |a: &Answer| (a.http.status, a.error_code(), a.result.is_some());
+        Ok(if class(&reference) == class(&patched) {
+            Outcome::Pass
+        } else {
+            Outcome::Fail(vec![
+                Failure::new("A2A-Version 1.0.1 is not served like 1.0")
+                    .expected(talk::describe(&reference))
+                    .actual(talk::describe(&patched))
+                    .in_exchange(&patched.http.exchange),
+            ])
+        })
     })
 }
 

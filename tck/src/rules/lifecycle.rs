@@ -48,6 +48,27 @@ fn wrong_state(reached: &Reached, expected: &str) -> Failure {
         .in_exchange(&reached.exchange)
 }
 
+/// Starts a `long_running` task without waiting; a task that is not running when answered
+/// leaves nothing to probe (the scenario is skipped; SEND-04 judges that answer).
+async fn start_running(cx: &Context) -> Result<Result<Reached, Outcome>, HarnessError> {
+    let fam = family(cx)?;
+    let running = match talk::start(cx, "long_running", true).await? {
+        Ok(r) => r,
+        Err(o) => return Ok(Err(o)),
+    };
+    if matches!(
+        state_of(fam, &running.task),
+        Some(State::Submitted | State::Working)
+    ) {
+        Ok(Ok(running))
+    } else {
+        Ok(Err(Outcome::Skip(format!(
+            "the `long_running` task was already {} when the send answered",
+            state_text(&running.task)
+        ))))
+    }
+}
+
 /// The terminal states a scenario drives a task into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Terminal {
@@ -83,7 +104,7 @@ async fn reach_terminal(
         Terminal::Failed => talk::start(cx, "fail", false).await?,
         Terminal::Rejected => talk::start(cx, "reject", false).await?,
         Terminal::Canceled => {
-            let running = match talk::start(cx, "long_running", true).await? {
+            let running = match start_running(cx).await? {
                 Ok(r) => r,
                 Err(o) => return Ok(Err(o)),
             };
@@ -334,6 +355,7 @@ pub fn context_inferred_from_task(cx: &Context) -> StepResult<'_> {
     Box::pin(async move {
         let fam = family(cx)?;
         let asked = reach!(talk::start(cx, "input_required", false).await);
+        let asked = reach!(talk::settle(cx, &asked.id).await);
         if state_of(fam, &asked.task) != Some(State::InputRequired) {
             return Ok(Outcome::Fail(vec![wrong_state(&asked, "INPUT_REQUIRED")]));
         }
@@ -482,7 +504,7 @@ pub fn terminal_task_stable(cx: &Context) -> StepResult<'_> {
 pub fn cancel_running(cx: &Context) -> StepResult<'_> {
     Box::pin(async move {
         let fam = family(cx)?;
-        let running = reach!(talk::start(cx, "long_running", true).await);
+        let running = reach!(start_running(cx).await);
         let answer = call::call(cx, Operation::CancelTask, &json!({"id": running.id})).await?;
         let canceled = reach!(talk::task_answer(cx, &answer, "CancelTask"));
         let mut failures = Vec::new();
@@ -541,6 +563,131 @@ pub fn subscribe_terminal(cx: &Context) -> StepResult<'_> {
         let mut failures = expect_error(cx, &answer, A2aError::UnsupportedOperation)?;
         let after = reach!(talk::get_task(cx, &before.id, None).await);
         failures.extend(talk::unchanged(&before, &after));
+        Ok(Outcome::from_failures(failures))
+    })
+}
+
+/// A message naming `task_id` / `context_id` (either may be absent), asking for `behaviour`.
+fn continuation(
+    cx: &Context,
+    behaviour: &str,
+    task_id: Option<&str>,
+    context_id: Option<&str>,
+) -> Result<Result<Value, Outcome>, HarnessError> {
+    let mut message = match talk::behaviour_message(cx, behaviour)? {
+        Ok(m) => m,
+        Err(o) => return Ok(Err(o)),
+    };
+    if let Some(m) = message.as_object_mut() {
+        if let Some(t) = task_id {
+            m.insert("taskId".into(), Value::from(t));
+        }
+        if let Some(c) = context_id {
+            m.insert("contextId".into(), Value::from(c));
+        }
+    }
+    Ok(Ok(json!({"message": message})))
+}
+
+/// SEND-07 (1.0): a `taskId` that matches no task is `TaskNotFoundError`.
+pub fn unknown_task_id_in_message(cx: &Context) -> StepResult<'_> {
+    Box::pin(async move {
+        let id = talk::fresh_id("tck-no-such-task-");
+        let params = reach!(continuation(cx, "complete", Some(&id), None));
+        let answer = call::call(cx, Operation::SendMessage, &params).await?;
+        Ok(Outcome::from_failures(expect_error(
+            cx,
+            &answer,
+            A2aError::TaskNotFound,
+        )?))
+    })
+}
+
+/// SEND-12 (1.0): a `contextId` that is not the task's is refused.
+pub fn context_mismatch_refused(cx: &Context) -> StepResult<'_> {
+    Box::pin(async move {
+        let fam = family(cx)?;
+        let asked = reach!(talk::start(cx, "input_required", false).await);
+        let asked = reach!(talk::settle(cx, &asked.id).await);
+        if state_of(fam, &asked.task) != Some(State::InputRequired) {
+            return Ok(Outcome::Fail(vec![wrong_state(&asked, "INPUT_REQUIRED")]));
+        }
+        let other = talk::fresh_id("tck-other-context-");
+        let params = reach!(continuation(cx, "complete", Some(&asked.id), Some(&other)));
+        let answer = call::call(cx, Operation::SendMessage, &params).await?;
+        let mut failures = Vec::new();
+        if answer.error.is_none() {
+            failures.push(
+                Failure::new("a message whose contextId is not its task's was accepted")
+                    .expected("an error")
+                    .actual(talk::describe(&answer))
+                    .in_exchange(&answer.http.exchange),
+            );
+        } else {
+            failures.extend(conform(cx, &answer, Expect::Error));
+        }
+        Ok(Outcome::from_failures(failures))
+    })
+}
+
+/// SEND-13 (1.0): a client-provided contextId is kept (or refused), never replaced.
+pub fn client_context_kept(cx: &Context) -> StepResult<'_> {
+    Box::pin(async move {
+        let mine = talk::fresh_id("tck-client-context-");
+        let params = reach!(continuation(cx, "complete", None, Some(&mine)));
+        let answer = call::call(cx, Operation::SendMessage, &params).await?;
+        if answer.error.is_some() {
+            return Ok(Outcome::from_failures(conform(cx, &answer, Expect::Error)));
+        }
+        let sent = reach!(talk::send_answer_task(cx, &answer));
+        let got = sent.task.get("contextId").and_then(Value::as_str);
+        Ok(if got == Some(mine.as_str()) {
+            Outcome::Pass
+        } else {
+            Outcome::Fail(vec![
+                Failure::new("the client's contextId was replaced")
+                    .expected(mine.clone())
+                    .actual(show(sent.task.get("contextId")))
+                    .at("/contextId")
+                    .in_exchange(&sent.exchange),
+            ])
+        })
+    })
+}
+
+/// SEND-15 (1.0): a direct Message answer carries a contextId.
+pub fn message_has_context(cx: &Context) -> StepResult<'_> {
+    Box::pin(async move {
+        let fam = family(cx)?;
+        let message = match talk::behaviour_message(cx, "message_only")? {
+            Ok(m) => m,
+            Err(o) => return Ok(o),
+        };
+        let answer = call::call(
+            cx,
+            Operation::SendMessage,
+            &talk::send_params(fam, &message, false),
+        )
+        .await?;
+        let mut failures = conform(cx, &answer, Expect::SendResult);
+        let Some(reply) = answer.result.as_ref().and_then(|r| r.get("message")) else {
+            return Ok(Outcome::Skip(
+                "the `message_only` behaviour did not answer with a Message".into(),
+            ));
+        };
+        if !reply
+            .get("contextId")
+            .and_then(Value::as_str)
+            .is_some_and(|s| !s.is_empty())
+        {
+            failures.push(
+                Failure::new("the agent's Message carries no contextId")
+                    .expected("a non-empty contextId")
+                    .actual(show(reply.get("contextId")))
+                    .at("/message/contextId")
+                    .in_exchange(&answer.http.exchange),
+            );
+        }
         Ok(Outcome::from_failures(failures))
     })
 }
