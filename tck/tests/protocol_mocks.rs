@@ -132,9 +132,12 @@ async fn send_11_fails_when_a_continuation_changes_the_context() {
 
 #[tokio::test]
 async fn get_01_fails_when_get_task_answers_with_another_task() {
-    let kind = verdict_of("GET-01", |method, _, _| match method {
-        "SendMessage" => ok(&json!({"task": task("t1", Some("c1"), "TASK_STATE_COMPLETED")})),
-        _ => ok(&task("t2", Some("c1"), "TASK_STATE_COMPLETED")),
+    let kind = verdict_of("GET-01", |method, _, _| {
+        if method == "SendMessage" {
+            ok(&json!({"task": task("t1", Some("c1"), "TASK_STATE_COMPLETED")}))
+        } else {
+            ok(&task("t2", Some("c1"), "TASK_STATE_COMPLETED"))
+        }
     })
     .await;
     assert_fails_with(&kind, "answered with another task");
@@ -142,13 +145,13 @@ async fn get_01_fails_when_get_task_answers_with_another_task() {
 
 #[tokio::test]
 async fn get_06_fails_when_a_terminal_task_changes_between_reads() {
-    let kind = verdict_of("GET-06", |method, _, n| match method {
-        "SendMessage" => ok(&json!({"task": task("t1", Some("c1"), "TASK_STATE_COMPLETED")})),
-        _ => {
-            let mut t = task("t1", Some("c1"), "TASK_STATE_COMPLETED");
-            t["artifacts"] = json!([{"artifactId": "a", "parts": [{"text": format!("read {n}")}]}]);
-            ok(&t)
+    let kind = verdict_of("GET-06", |method, _, n| {
+        let mut t = task("t1", Some("c1"), "TASK_STATE_COMPLETED");
+        if method == "SendMessage" {
+            return ok(&json!({"task": t}));
         }
+        t["artifacts"] = json!([{"artifactId": "a", "parts": [{"text": format!("read {n}")}]}]);
+        ok(&t)
     })
     .await;
     assert_fails_with(&kind, "the terminal task changed");

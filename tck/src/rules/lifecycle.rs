@@ -675,10 +675,10 @@ pub fn message_has_context(cx: &Context) -> StepResult<'_> {
                 "the `message_only` behaviour did not answer with a Message".into(),
             ));
         };
-        if !reply
+        if reply
             .get("contextId")
             .and_then(Value::as_str)
-            .is_some_and(|s| !s.is_empty())
+            .is_none_or(str::is_empty)
         {
             failures.push(
                 Failure::new("the agent's Message carries no contextId")
