@@ -73,7 +73,7 @@ async fn run_catalogue(
     run.profile.mode = Mode::Dev;
     run.profile.behaviours.preset = Some(REFERENCE_AGENT.to_owned());
     // An agent that never closes a stream costs this much per stream scenario.
-    run.profile.timeouts.stream_ms = 3_000;
+    run.profile.timeouts.stream_ms = 8_000;
     run.schemas = Some(Arc::new(SchemaSet::embedded().unwrap()));
     let scenarios = catalogue::all()
         .into_iter()

@@ -157,6 +157,19 @@ pub fn scenarios() -> Vec<Scenario> {
             V1,
             step(rules::unknown_task_id_in_message),
         ),
+        // ContentTypeNotSupportedError: "A Media Type provided in the request's message parts …
+        // is not supported by the agent." ([lenient]: an agent may accept any media type)
+        Scenario {
+            level: Level::Should,
+            ..scenario(
+                "SEND-08",
+                "a part of an unaccepted media type is ContentTypeNotSupportedError",
+                ("A2A 1.0", "§3.1.1, §3.3.2"),
+                "A part whose mediaType (`application/x-tck-unsupported`) is outside the agent's input modes → ContentTypeNotSupportedError (-32005 / HTTP 400; 1.0.0: 415); a warning, since an agent may accept any type.",
+                V1,
+                step(rules::unsupported_media_type),
+            )
+        },
         // "If the server generates a contextId, it MUST be included in the response"
         scenario(
             "SEND-09",

@@ -111,5 +111,14 @@ pub fn scenarios() -> Vec<Scenario> {
             V1,
             step(rules::events_in_order),
         ),
+        // "Multiple concurrent streams … MUST receive the same events in the same order"
+        scenario(
+            "STRM-11",
+            "concurrent subscriptions get the same events in the same order",
+            ("A2A 1.0", "§3.5.2"),
+            "Two SubscribeToTask streams on one running task: after each one's Task event the later one sees a suffix of the earlier one's events, in the same order, and both reach the terminal state and close (one subscriber never closes another).",
+            V1,
+            step(rules::concurrent_subscriptions_agree),
+        ),
     ]
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::check::{Step, step};
 use crate::rules::lifecycle as rules;
+use crate::rules::streaming;
 use crate::scenario::{Applies, Area, Family, Level, Need, Scenario, SpecRef};
 
 const NEEDS: &[Need] = &[Need::Interface];
@@ -39,6 +40,7 @@ fn scenario(
 }
 
 /// The task scenarios.
+#[allow(clippy::too_many_lines)] // one declaration per scenario
 pub fn scenarios() -> Vec<Scenario> {
     vec![
         // "Retrieves the current state … of a previously initiated task."
@@ -113,6 +115,27 @@ pub fn scenarios() -> Vec<Scenario> {
             BOTH,
             step(rules::cancel_unknown),
         ),
+        // "Cancel Task operations are idempotent" ([lenient]: vs TaskNotCancelableError)
+        Scenario {
+            level: Level::Should,
+            ..scenario(
+                "CANCEL-04",
+                "a second cancel has the same effect",
+                ("A2A 1.0", "§3.3.1"),
+                "Cancel is idempotent: a second cancel returns Task(CANCELED), TaskNotCancelableError or TaskNotFoundError, and the task stays CANCELED (reported as a warning: DIGEST §12.3).",
+                V1,
+                step(rules::cancel_idempotent),
+            )
+        },
+        // "The first event … MUST be a Task object representing the current state"
+        scenario(
+            "SUB-01",
+            "a subscription begins with the Task in its current state",
+            ("A2A 1.0", "§3.1.6"),
+            "SubscribeToTask on a running task: the first event is the Task (that task, in its current state).",
+            V1,
+            step(streaming::subscription_begins_with_task),
+        ),
         // 1.0 §3.1.6: "UnsupportedOperationError … if the task is in a terminal state"
         scenario(
             "SUB-02",
@@ -121,6 +144,23 @@ pub fn scenarios() -> Vec<Scenario> {
             "SubscribeToTask on a task in a terminal state → UnsupportedOperationError (-32004 / HTTP 400); the task is unchanged.",
             V1,
             step(rules::subscribe_terminal),
+        ),
+        scenario(
+            "SUB-03",
+            "subscribing to an unknown task is TaskNotFoundError",
+            ("A2A 1.0", "§3.1.6"),
+            "SubscribeToTask on an unknown id → TaskNotFoundError (-32001 / HTTP 404), as a plain error or the first event.",
+            V1,
+            step(streaming::subscribe_unknown),
+        ),
+        // "The stream MUST terminate when the task reaches a terminal state"
+        scenario(
+            "SUB-04",
+            "a subscription closes at the terminal state",
+            ("A2A 1.0", "§3.1.6"),
+            "A subscription to a running task reports its states in order up to the terminal one, then the stream closes.",
+            V1,
+            step(streaming::subscription_closes_at_terminal),
         ),
     ]
 }

@@ -691,3 +691,88 @@ pub fn message_has_context(cx: &Context) -> StepResult<'_> {
         Ok(Outcome::from_failures(failures))
     })
 }
+
+/// SEND-08 (1.0): a part whose media type the agent does not accept is
+/// `ContentTypeNotSupportedError` (-32005; HTTP 400, 1.0.0: 415).
+pub fn unsupported_media_type(cx: &Context) -> StepResult<'_> {
+    Box::pin(async move {
+        let target = cx.target()?;
+        let mut message = talk::user_message(Family::V1_0, &talk::fresh_id("tck-media-"), "x");
+        message["parts"] = json!([{"raw": "AAEC", "mediaType": "application/x-tck-unsupported"}]);
+        let answer = call::call(cx, Operation::SendMessage, &json!({"message": message})).await?;
+        let x = answer.http.exchange.clone();
+        let (ok, expected) = match target.binding {
+            crate::scenario::Binding::JsonRpc => {
+                (answer.error_code() == Some(-32005), "-32005".to_owned())
+            }
+            crate::scenario::Binding::HttpJson => {
+                let status = if target.version == crate::scenario::ProtocolVersion::V1_0_0 {
+                    415
+                } else {
+                    400
+                };
+                let reason = answer
+                    .error
+                    .as_ref()
+                    .and_then(|e| e.get("details"))
+                    .and_then(Value::as_array)
+                    .is_some_and(|d| {
+                        d.iter().any(|i| {
+                            i.get("reason").and_then(Value::as_str)
+                                == Some("CONTENT_TYPE_NOT_SUPPORTED")
+                        })
+                    });
+                (
+                    answer.http.status == status && reason,
+                    format!("HTTP {status} with ErrorInfo CONTENT_TYPE_NOT_SUPPORTED"),
+                )
+            }
+        };
+        Ok(if ok {
+            Outcome::from_failures(conform(cx, &answer, Expect::Error))
+        } else {
+            Outcome::Fail(vec![
+                Failure::new(
+                    "a part of an unaccepted media type is not ContentTypeNotSupportedError",
+                )
+                .expected(expected)
+                .actual(talk::describe(&answer))
+                .in_exchange(&x),
+            ])
+        })
+    })
+}
+
+/// CANCEL-04 (1.0): a second cancel has the same effect: Task(CANCELED),
+/// `TaskNotCancelableError` or `TaskNotFoundError`, and the task stays canceled.
+pub fn cancel_idempotent(cx: &Context) -> StepResult<'_> {
+    Box::pin(async move {
+        let fam = family(cx)?;
+        let first = reach!(reach_terminal(cx, Terminal::Canceled).await);
+        let answer = call::call(cx, Operation::CancelTask, &json!({"id": first.id})).await?;
+        let mut failures = Vec::new();
+        let acceptable = match (&answer.result, answer.error_code()) {
+            (Some(t), _) => state_of(fam, t) == Some(State::Canceled),
+            (None, Some(code)) => {
+                code == A2aError::TaskNotCancelable.code()
+                    || code == A2aError::TaskNotFound.code()
+                    || (400..=409).contains(&code)
+            }
+            (None, None) => false,
+        };
+        if !acceptable {
+            failures.push(
+                Failure::new("a second cancel did not have the same effect")
+                    .expected("Task(CANCELED), TaskNotCancelableError or TaskNotFoundError")
+                    .actual(talk::describe(&answer))
+                    .in_exchange(&answer.http.exchange),
+            );
+        }
+        if let Ok(after) = talk::get_task(cx, &first.id, None).await?
+            && state_of(fam, &after.task) != Some(State::Canceled)
+        {
+            failures.push(wrong_state(&after, "CANCELED"));
+        }
+        Ok(Outcome::from_failures(failures))
+    })
+}

@@ -100,62 +100,83 @@ fn classify(family: Family, binding: Binding, doc: &Value) -> (Item, Value) {
 
 /// Opens a stream for `behaviour` and reads it to its close or the stream deadline.
 pub async fn open(cx: &Context, behaviour: &str) -> Result<Result<Stream, Outcome>, HarnessError> {
-    let target = cx.target()?.clone();
-    let fam = target.version.family();
+    let fam = family(cx)?;
     let message = match talk::behaviour_message(cx, behaviour)? {
         Ok(m) => m,
         Err(o) => return Ok(Err(o)),
     };
     let params = talk::send_params(fam, &message, false);
-    let (mut request, request_id) =
-        call::request(&target, Operation::SendStreamingMessage, &params)?;
+    Ok(Ok(read(cx, Operation::SendStreamingMessage, &params).await?))
+}
+
+/// Calls a streaming operation and reads the answer to its close or the stream deadline
+/// (HTTP+JSON subscribe: `POST`, then `GET` on 405, DIGEST §12.1).
+pub async fn read(cx: &Context, op: Operation, params: &Value) -> Result<Stream, HarnessError> {
+    let target = cx.target()?.clone();
+    let fam = target.version.family();
+    let (mut request, request_id) = call::request(&target, op, params)?;
     request
         .headers
         .push(("Accept".into(), "text/event-stream".into()));
-    let (status, media_type, raw, closed, exchange, body) =
-        match cx.client.stream(request, &cx.recorder).await {
-            Ok(r) => {
-                let raw: Vec<String> = r.events.iter().map(|e| e.data.clone()).collect();
-                let body = if r.events.is_empty() {
-                    r.json().ok()
-                } else {
-                    None
-                };
-                (
-                    r.status,
-                    r.media_type(),
-                    raw,
-                    true,
-                    r.exchange.clone(),
-                    body,
-                )
-            }
-            Err(TransportError::Timeout { .. }) => {
-                // The deadline passed with the stream still open: what arrived is in the record.
-                let Some(x) = cx.recorder.exchanges().pop() else {
-                    return Err(HarnessError("the stream left no record".into()));
-                };
-                let Some(response) = &x.response else {
-                    return Err(HarnessError(
-                        "the stream timed out before any response".into(),
-                    ));
-                };
-                let media = response
-                    .headers
-                    .iter()
-                    .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))
-                    .map(|(_, v)| {
-                        v.split(';')
-                            .next()
-                            .unwrap_or("")
-                            .trim()
-                            .to_ascii_lowercase()
-                    });
-                let raw = x.events.iter().map(|e| e.data.clone()).collect();
-                (response.status, media, raw, false, x.id.clone(), None)
-            }
-            Err(e) => return Err(e.into()),
-        };
+    let as_get =
+        (target.binding == Binding::HttpJson && op == Operation::SubscribeToTask).then(|| {
+            let mut get = request.clone();
+            "GET".clone_into(&mut get.method);
+            get.body.clear();
+            get.headers
+                .retain(|(n, _)| !n.eq_ignore_ascii_case("content-type"));
+            get
+        });
+    let mut answer = cx.client.stream(request, &cx.recorder).await;
+    if let (Ok(first), Some(get)) = (&answer, as_get)
+        && first.status == 405
+    {
+        // The spec's POST was refused: the proto's GET.
+        answer = cx.client.stream(get, &cx.recorder).await;
+    }
+    let (status, media_type, raw, closed, exchange, body) = match answer {
+        Ok(r) => {
+            let raw: Vec<String> = r.events.iter().map(|e| e.data.clone()).collect();
+            let body = if r.events.is_empty() {
+                r.json().ok()
+            } else {
+                None
+            };
+            (
+                r.status,
+                r.media_type(),
+                raw,
+                true,
+                r.exchange.clone(),
+                body,
+            )
+        }
+        Err(TransportError::Timeout { .. }) => {
+            // The deadline passed with the stream still open: what arrived is in the record.
+            let Some(x) = cx.recorder.exchanges().pop() else {
+                return Err(HarnessError("the stream left no record".into()));
+            };
+            let Some(response) = &x.response else {
+                return Err(HarnessError(
+                    "the stream timed out before any response".into(),
+                ));
+            };
+            let media = response
+                .headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+                .map(|(_, v)| {
+                    v.split(';')
+                        .next()
+                        .unwrap_or("")
+                        .trim()
+                        .to_ascii_lowercase()
+                });
+            let raw = x.events.iter().map(|e| e.data.clone()).collect();
+            (response.status, media, raw, false, x.id.clone(), None)
+        }
+        Err(e) => return Err(e.into()),
+    };
     let mut events = Vec::new();
     let mut unparsable = Vec::new();
     for (i, data) in raw.iter().enumerate() {
@@ -167,7 +188,7 @@ pub async fn open(cx: &Context, behaviour: &str) -> Result<Result<Stream, Outcom
             Err(_) => unparsable.push(i),
         }
     }
-    Ok(Ok(Stream {
+    Ok(Stream {
         status,
         media_type,
         events,
@@ -176,7 +197,7 @@ pub async fn open(cx: &Context, behaviour: &str) -> Result<Result<Stream, Outcom
         request_id,
         exchange,
         body,
-    }))
+    })
 }
 
 fn fail(
@@ -498,6 +519,175 @@ pub fn events_in_order(cx: &Context) -> StepResult<'_> {
                 ));
             }
             started.push(id);
+        }
+        Ok(Outcome::from_failures(failures))
+    })
+}
+
+/// Starts a `long_running` task without waiting and returns its id, or the outcome that ends
+/// the scenario (no trigger; the task was not running when answered).
+async fn running_task(cx: &Context) -> Result<Result<String, Outcome>, HarnessError> {
+    let fam = family(cx)?;
+    let started = match talk::start(cx, "long_running", true).await? {
+        Ok(r) => r,
+        Err(o) => return Ok(Err(o)),
+    };
+    if matches!(
+        talk::state_of(fam, &started.task),
+        Some(State::Submitted | State::Working)
+    ) {
+        Ok(Ok(started.id))
+    } else {
+        Ok(Err(Outcome::Skip(format!(
+            "the `long_running` task was already {} when the send answered",
+            talk::state_text(&started.task)
+        ))))
+    }
+}
+
+fn subscribe_params(id: &str) -> Value {
+    serde_json::json!({ "id": id })
+}
+
+/// SUB-01 (1.0): the first event of a subscription is the Task in its current state.
+pub fn subscription_begins_with_task(cx: &Context) -> StepResult<'_> {
+    Box::pin(async move {
+        let fam = family(cx)?;
+        let id = reach!(running_task(cx).await);
+        let s = read(cx, Operation::SubscribeToTask, &subscribe_params(&id)).await?;
+        let Some((_, first)) = s.events.first() else {
+            return Ok(no_events(&s));
+        };
+        let mut failures = Vec::new();
+        if first.item != Item::Task
+            || first.payload.get("id").and_then(Value::as_str) != Some(id.as_str())
+        {
+            failures.push(fail(
+                &s,
+                "the subscription does not begin with the Task",
+                "a `task` event for the subscribed task",
+                show(Some(&first.doc)),
+                "/events/0".into(),
+            ));
+        } else if !talk::state_of(fam, &first.payload)
+            .is_some_and(|st| !st.is_terminal() || s.events.len() == 1)
+        {
+            failures.push(fail(
+                &s,
+                "the first event does not carry the task's current state",
+                "the running task's state",
+                talk::state_text(&first.payload),
+                "/events/0".into(),
+            ));
+        }
+        failures.extend(state_machine::judge(fam, &states(&s)));
+        Ok(Outcome::from_failures(failures))
+    })
+}
+
+/// SUB-03 (1.0): subscribing to an unknown task is `TaskNotFoundError`.
+pub fn subscribe_unknown(cx: &Context) -> StepResult<'_> {
+    Box::pin(async move {
+        let id = talk::fresh_id("tck-no-such-task-");
+        let mut answer =
+            call::call_streaming(cx, Operation::SubscribeToTask, &subscribe_params(&id)).await?;
+        if answer.error.is_none()
+            && let Some(first) = answer.http.events.first()
+            && let Ok(doc) = serde_json::from_str::<Value>(&first.data)
+            && let Some(error) = doc.get("error").cloned()
+        {
+            answer.error = Some(error);
+            answer.result = None;
+            answer.body = Some(doc);
+        }
+        Ok(Outcome::from_failures(talk::expect_error(
+            cx,
+            &answer,
+            talk::A2aError::TaskNotFound,
+        )?))
+    })
+}
+
+/// SUB-04 (1.0): a subscription ends at the terminal state: the last state is terminal and the
+/// stream closes.
+pub fn subscription_closes_at_terminal(cx: &Context) -> StepResult<'_> {
+    Box::pin(async move {
+        let fam = family(cx)?;
+        let id = reach!(running_task(cx).await);
+        let s = read(cx, Operation::SubscribeToTask, &subscribe_params(&id)).await?;
+        if s.events.is_empty() {
+            return Ok(no_events(&s));
+        }
+        let mut failures = state_machine::judge(fam, &states(&s));
+        let last = states(&s).last().and_then(|o| State::parse(fam, &o.text));
+        if !last.is_some_and(State::is_terminal) {
+            failures.push(fail(
+                &s,
+                "the subscription did not reach the terminal state",
+                "a terminal status as the last state",
+                format!("{last:?}"),
+                String::new(),
+            ));
+        }
+        if !s.closed {
+            failures.push(fail(
+                &s,
+                "the subscription was not closed at the terminal state",
+                "the agent closes the stream",
+                "still open at the stream deadline".into(),
+                String::new(),
+            ));
+        }
+        Ok(Outcome::from_failures(failures))
+    })
+}
+
+/// STRM-11 (1.0): two concurrent subscriptions to one task get the same events in the same
+/// order (after each one's first Task event), both to the terminal state.
+pub fn concurrent_subscriptions_agree(cx: &Context) -> StepResult<'_> {
+    Box::pin(async move {
+        let fam = family(cx)?;
+        let id = reach!(running_task(cx).await);
+        let params = subscribe_params(&id);
+        let first = read(cx, Operation::SubscribeToTask, &params);
+        let second = async {
+            // The second subscriber joins while the first is open.
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            read(cx, Operation::SubscribeToTask, &params).await
+        };
+        let (a, b) = tokio::join!(first, second);
+        let (a, b) = (a?, b?);
+        let tail = |s: &Stream| -> Vec<Value> {
+            s.events
+                .iter()
+                .skip(1)
+                .filter(|(_, e)| e.item != Item::Task)
+                .map(|(_, e)| e.payload.clone())
+                .collect()
+        };
+        let (ta, tb) = (tail(&a), tail(&b));
+        let mut failures = Vec::new();
+        // The later subscriber may miss events sent before it joined: it must see a suffix.
+        if tb.len() > ta.len() || ta[ta.len() - tb.len()..] != tb[..] {
+            failures.push(fail(
+                &b,
+                "the two subscriptions saw different events",
+                "the same events in the same order",
+                format!("{} vs {} events after the Task", ta.len(), tb.len()),
+                String::new(),
+            ));
+        }
+        for s in [&a, &b] {
+            let last = states(s).last().and_then(|o| State::parse(fam, &o.text));
+            if !s.closed || !last.is_some_and(State::is_terminal) {
+                failures.push(fail(
+                    s,
+                    "a subscription did not run to the terminal state",
+                    "both streams reach the terminal state and close",
+                    format!("last state {last:?}, closed: {}", s.closed),
+                    String::new(),
+                ));
+            }
         }
         Ok(Outcome::from_failures(failures))
     })
