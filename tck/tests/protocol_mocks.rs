@@ -177,3 +177,24 @@ async fn err_09_fails_when_malformed_json_gets_another_code() {
     .await;
     assert_fails_with(&kind, "is not answered with -32700");
 }
+
+#[tokio::test]
+async fn cancel_04_warns_when_a_second_cancel_reopens_the_task() {
+    let cancels = AtomicUsize::new(0);
+    let kind = verdict_of("CANCEL-04", move |method, _, _| match method {
+        "SendMessage" => ok(&json!({"task": task("t1", Some("c1"), "TASK_STATE_WORKING")})),
+        "CancelTask" if cancels.fetch_add(1, Ordering::SeqCst) == 0 => {
+            ok(&task("t1", Some("c1"), "TASK_STATE_CANCELED"))
+        }
+        "CancelTask" => ok(&task("t1", Some("c1"), "TASK_STATE_WORKING")),
+        _ => ok(&task("t1", Some("c1"), "TASK_STATE_CANCELED")),
+    })
+    .await;
+    assert_eq!(kind.0, VerdictKind::Warn, "{}", kind.1);
+    assert!(
+        kind.1
+            .contains("a second cancel did not have the same effect"),
+        "{}",
+        kind.1
+    );
+}
