@@ -176,15 +176,15 @@ breaks!(
 breaks!(
     cancel_ignored,
     "cancel-ignored",
-    &["CANCEL-01", "SEND-06-CANCELED"],
-    &["CANCEL-01", "SEND-06-CANCELED"],
+    &["CANCEL-01", "CANCEL-04=warn", "SEND-06-CANCELED"],
+    &["CANCEL-01", "CANCEL-04=warn", "SEND-06-CANCELED"],
     &["CANCEL-01", "SEND-05-CANCELED"]
 );
 breaks!(
     unknown_task_wrong_code,
     "unknown-task-wrong-code",
-    &["CANCEL-03", "GET-02", "SEND-07"],
-    &["CANCEL-03", "GET-02", "SEND-07"],
+    &["CANCEL-03", "GET-02", "SEND-07", "SUB-03"],
+    &["CANCEL-03", "GET-02", "SEND-07", "SUB-03"],
     &["CANCEL-03", "GET-02"]
 );
 breaks!(
@@ -197,22 +197,22 @@ breaks!(
 breaks!(
     stream_not_closed_at_terminal,
     "stream-not-closed-at-terminal",
-    &["STRM-08"],
-    &["STRM-08"],
+    &["STRM-08", "STRM-11", "SUB-04"],
+    &["STRM-08", "STRM-11", "SUB-04"],
     &["STRM-09"]
 );
 breaks!(
     stream_without_task,
     "stream-without-task",
-    &["STRM-06"],
-    &["STRM-06"],
+    &["STRM-06", "SUB-01"],
+    &["STRM-06", "SUB-01"],
     &[]
 );
 breaks!(
     state_regresses_after_completed,
     "state-regresses-after-completed",
-    &["STRM-08", "STRM-10"],
-    &["STRM-08", "STRM-10"],
+    &["STRM-08", "STRM-10", "STRM-11", "SUB-01", "SUB-04"],
+    &["STRM-08", "STRM-10", "STRM-11", "SUB-01", "SUB-04"],
     &["STRM-09"]
 );
 breaks!(
@@ -220,6 +220,13 @@ breaks!(
     "message-stream-continues",
     &["STRM-07"],
     &["STRM-07"],
+    &[]
+);
+breaks!(
+    new_subscriber_closes_others,
+    "new-subscriber-closes-others",
+    &["STRM-11"],
+    &["STRM-11"],
     &[]
 );
 breaks!(
@@ -302,6 +309,7 @@ breaks!(
     &[
         "CANCEL-01",
         "CANCEL-02",
+        "CANCEL-04=warn",
         "GET-01",
         "GET-03",
         "GET-04",
@@ -320,12 +328,16 @@ breaks!(
         "SEND-13",
         "SEND-15",
         "STRM-05",
+        "STRM-11",
+        "SUB-01",
         "SUB-02",
+        "SUB-04",
         "VER-02"
     ],
     &[
         "CANCEL-01",
         "CANCEL-02",
+        "CANCEL-04=warn",
         "GET-01",
         "GET-03",
         "GET-04",
@@ -344,7 +356,10 @@ breaks!(
         "SEND-13",
         "SEND-15",
         "STRM-05",
+        "STRM-11",
+        "SUB-01",
         "SUB-02",
+        "SUB-04",
         "VER-02"
     ],
     &[]
@@ -355,6 +370,7 @@ breaks!(
     &[
         "CANCEL-01",
         "CANCEL-02",
+        "CANCEL-04=warn",
         "GET-01",
         "GET-03",
         "GET-04",
@@ -374,12 +390,16 @@ breaks!(
         "STRM-05",
         "STRM-08",
         "STRM-10",
+        "STRM-11",
+        "SUB-01",
         "SUB-02",
+        "SUB-04",
         "VER-02"
     ],
     &[
         "CANCEL-01",
         "CANCEL-02",
+        "CANCEL-04=warn",
         "GET-01",
         "GET-03",
         "GET-04",
@@ -399,7 +419,10 @@ breaks!(
         "STRM-05",
         "STRM-08",
         "STRM-10",
+        "STRM-11",
+        "SUB-01",
         "SUB-02",
+        "SUB-04",
         "VER-02"
     ],
     &[]
@@ -410,6 +433,7 @@ breaks!(
     &[
         "CANCEL-01",
         "CANCEL-02",
+        "CANCEL-04=warn",
         "GET-01",
         "GET-03",
         "GET-04",
@@ -427,12 +451,16 @@ breaks!(
         "SEND-12",
         "SEND-13",
         "STRM-05",
+        "STRM-11",
+        "SUB-01",
         "SUB-02",
+        "SUB-04",
         "VER-02"
     ],
     &[
         "CANCEL-01",
         "CANCEL-02",
+        "CANCEL-04=warn",
         "GET-01",
         "GET-03",
         "GET-04",
@@ -450,7 +478,10 @@ breaks!(
         "SEND-12",
         "SEND-13",
         "STRM-05",
+        "STRM-11",
+        "SUB-01",
         "SUB-02",
+        "SUB-04",
         "VER-02"
     ],
     &[]
@@ -461,6 +492,7 @@ breaks!(
     &[
         "CANCEL-01",
         "CANCEL-02",
+        "CANCEL-04=warn",
         "GET-01",
         "GET-03",
         "GET-04",
@@ -478,7 +510,10 @@ breaks!(
         "SEND-12",
         "SEND-13",
         "SEND-15=skip",
+        "STRM-11",
+        "SUB-01",
         "SUB-02",
+        "SUB-04",
         "VER-02"
     ],
     &[],
@@ -494,8 +529,24 @@ breaks!(
 breaks!(
     return_immediately_ignored,
     "return-immediately-ignored",
-    &["CANCEL-01=skip", "SEND-04", "SEND-06-CANCELED=skip"],
-    &["CANCEL-01=skip", "SEND-04", "SEND-06-CANCELED=skip"],
+    &[
+        "CANCEL-01=skip",
+        "CANCEL-04=skip",
+        "SEND-04",
+        "SEND-06-CANCELED=skip",
+        "STRM-11=skip",
+        "SUB-01=skip",
+        "SUB-04=skip"
+    ],
+    &[
+        "CANCEL-01=skip",
+        "CANCEL-04=skip",
+        "SEND-04",
+        "SEND-06-CANCELED=skip",
+        "STRM-11=skip",
+        "SUB-01=skip",
+        "SUB-04=skip"
+    ],
     &["CANCEL-01=skip", "SEND-05-CANCELED=skip"]
 );
 breaks!(
@@ -517,6 +568,13 @@ breaks!(
     "message-without-context-id",
     &["SEND-15"],
     &["SEND-15"],
+    &[]
+);
+breaks!(
+    media_type_not_checked,
+    "media-type-not-checked",
+    &["SEND-08=warn"],
+    &["SEND-08=warn"],
     &[]
 );
 breaks!(
@@ -546,7 +604,9 @@ breaks!(
         "SEND-06-FAILED",
         "SEND-06-REJECTED",
         "SEND-07",
+        "SEND-08=warn",
         "SUB-02",
+        "SUB-03",
         "VER-01",
         "VER-05=warn"
     ],
@@ -564,8 +624,10 @@ breaks!(
         "SEND-06-FAILED",
         "SEND-06-REJECTED",
         "SEND-07",
+        "SEND-08=warn",
         "SEND-12",
         "SUB-02",
+        "SUB-03",
         "TX-12",
         "VER-01"
     ],
