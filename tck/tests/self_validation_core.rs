@@ -137,9 +137,12 @@ macro_rules! breaks {
     ($test:ident, $defect:literal, $rpc_v1:expr, $rest_v1:expr, $rpc_v03:expr) => {
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
         async fn $test() {
-            assert_breaks($defect, On::RpcV1, $rpc_v1).await;
-            assert_breaks($defect, On::RestV1, $rest_v1).await;
-            assert_breaks($defect, On::RpcV03, $rpc_v03).await;
+            // Three agents, three targets, at once: the runs mostly wait on scripted delays.
+            tokio::join!(
+                assert_breaks($defect, On::RpcV1, $rpc_v1),
+                assert_breaks($defect, On::RestV1, $rest_v1),
+                assert_breaks($defect, On::RpcV03, $rpc_v03),
+            );
         }
     };
 }
