@@ -624,7 +624,14 @@ async fn selftest(
     // The in-process agent speaks plain HTTP on loopback.
     run_args.dev = true;
     let _ = writeln!(err, "a2a-tck: reference agent on {}", agent.base_url());
-    let exit = run(&run_args, None, &*patch, out, err).await;
+    // The reference agent is scripted by keywords; a profile's own mapping still wins.
+    let patch = move |profile: &mut Profile| {
+        patch(profile);
+        if profile.behaviours.preset.is_none() {
+            profile.behaviours.preset = Some(crate::profile::REFERENCE_AGENT.to_owned());
+        }
+    };
+    let exit = run(&run_args, None, &patch, out, err).await;
     agent.shutdown().await;
     exit
 }

@@ -221,6 +221,9 @@ pub const BEHAVIOURS: &[&str] = &[
     "message_only",
 ];
 
+/// The preset of the reference agent's message keywords (`agent/README.md`, Behaviours).
+pub const REFERENCE_AGENT: &str = "reference-agent";
+
 /// How to make the agent do something: a message text or a `messageId` prefix.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -235,7 +238,8 @@ pub struct Trigger {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Behaviours {
-    /// A built-in preset: `official-tck` (the official A2A TCK's `messageId` prefixes).
+    /// A built-in preset: `official-tck` (the official A2A TCK's `messageId` prefixes) or
+    /// `reference-agent` (the kit's reference agent's keywords; `selftest` uses it).
     pub preset: Option<String>,
     /// Behaviour name → trigger (overrides the preset).
     #[serde(default)]
@@ -247,6 +251,25 @@ impl Behaviours {
     pub fn trigger(&self, behaviour: &str) -> Option<Trigger> {
         if let Some(t) = self.map.get(behaviour) {
             return Some(t.clone());
+        }
+        if self.preset.as_deref() == Some(REFERENCE_AGENT) {
+            let text = match behaviour {
+                "complete" => "complete",
+                "input_required" => "ask",
+                "auth_required" => "auth",
+                // Five one-second steps: long enough for the probes, short enough that an
+                // agent ignoring `returnImmediately` still answers within the request deadline.
+                "long_running" => "slow 5",
+                "fail" => "fail",
+                "reject" => "reject",
+                "stream_chunks" => "chunks",
+                "message_only" => "message",
+                _ => return None,
+            };
+            return Some(Trigger {
+                message_text: Some(text.to_owned()),
+                message_id_prefix: None,
+            });
         }
         let prefix = match (self.preset.as_deref()?, behaviour) {
             ("official-tck", "complete") => "tck-complete-task",
@@ -408,6 +431,7 @@ impl Profile {
         }
         if let Some(preset) = &self.behaviours.preset
             && preset != "official-tck"
+            && preset != REFERENCE_AGENT
         {
             return Err(ProfileError::Invalid(format!(
                 "unknown behaviours preset `{preset}`"

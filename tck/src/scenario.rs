@@ -166,6 +166,16 @@ pub enum Area {
     Extensions,
     /// Push-notification webhooks.
     Push,
+    /// Send Message and the task lifecycle it starts.
+    SendMessage,
+    /// Get, cancel and subscribe on existing tasks.
+    Tasks,
+    /// Streaming responses.
+    Streaming,
+    /// The JSON-RPC envelope and standard errors.
+    Envelope,
+    /// Protocol version negotiation.
+    Versioning,
 }
 
 impl Area {
@@ -177,6 +187,11 @@ impl Area {
             Self::Auth => "auth",
             Self::Extensions => "extensions",
             Self::Push => "push",
+            Self::SendMessage => "send-message",
+            Self::Tasks => "tasks",
+            Self::Streaming => "streaming",
+            Self::Envelope => "envelope",
+            Self::Versioning => "versioning",
         }
     }
 }

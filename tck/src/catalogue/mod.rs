@@ -5,17 +5,27 @@ pub mod agent_card;
 pub mod auth;
 pub mod extensions;
 pub mod hostile_input;
+pub mod json_rpc;
 pub mod push;
+pub mod send_message;
+pub mod streaming;
+pub mod tasks;
+pub mod versioning;
 
 use crate::scenario::Scenario;
 
 /// Every scenario, in catalogue order.
 pub fn all() -> Vec<Scenario> {
     let mut scenarios = agent_card::scenarios();
-    scenarios.extend(hostile_input::scenarios());
-    scenarios.extend(auth::scenarios());
-    scenarios.extend(extensions::scenarios());
+    scenarios.extend(send_message::scenarios());
+    scenarios.extend(streaming::scenarios());
+    scenarios.extend(tasks::scenarios());
     scenarios.extend(push::scenarios());
+    scenarios.extend(json_rpc::scenarios());
+    scenarios.extend(versioning::scenarios());
+    scenarios.extend(extensions::scenarios());
+    scenarios.extend(auth::scenarios());
+    scenarios.extend(hostile_input::scenarios());
     scenarios
 }
 

@@ -4,6 +4,11 @@
 pub mod auth;
 pub mod card;
 pub mod challenge;
+pub mod conversation;
+pub mod envelope;
 pub mod extensions;
 pub mod input;
+pub mod lifecycle;
 pub mod push;
+pub mod state_machine;
+pub mod streaming;

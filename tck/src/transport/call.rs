@@ -147,7 +147,8 @@ pub fn request(
     }
 }
 
-fn answer(target: &Target, http: HttpResponse, request_id: Option<Value>) -> Answer {
+/// Splits an HTTP response to a request on `target` into result or error.
+pub fn answer(target: &Target, http: HttpResponse, request_id: Option<Value>) -> Answer {
     let body = http.json().ok();
     let (result, error) = match (target.binding, &body) {
         (Binding::JsonRpc, Some(b)) => (b.get("result").cloned(), b.get("error").cloned()),

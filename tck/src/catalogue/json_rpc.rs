@@ -1,0 +1,95 @@
+//! The JSON-RPC 2.0 envelope and the standard errors (JSON-RPC 2.0 §4, §5; A2A 1.0 §9.3, §9.5;
+//! 0.3 §6.11, §8.1; DIGEST §10.2, §10.13). Declarations only.
+
+use std::sync::Arc;
+
+use crate::check::{Step, step};
+use crate::rules::envelope as rules;
+use crate::scenario::{Applies, Area, Binding, Level, Need, Scenario, SpecRef};
+
+const NEEDS: &[Need] = &[Need::Interface];
+const JSONRPC: &[Binding] = &[Binding::JsonRpc];
+
+fn scenario(
+    id: &'static str,
+    title: &'static str,
+    section: &'static str,
+    requirement: &'static str,
+    bindings: &'static [Binding],
+    step: Arc<dyn Step>,
+) -> Scenario {
+    Scenario {
+        id,
+        title,
+        level: Level::Must,
+        spec: SpecRef {
+            source: "A2A 1.0",
+            section,
+        },
+        requirement,
+        area: Area::Envelope,
+        applies: Applies {
+            versions: &[],
+            bindings,
+            needs: NEEDS,
+        },
+        step,
+    }
+}
+
+/// The envelope scenarios.
+pub fn scenarios() -> Vec<Scenario> {
+    vec![
+        // JSON-RPC 2.0 §5: "id … MUST be the same as the value of the id member in the Request"
+        scenario(
+            "TX-06",
+            "string and integer ids are echoed in a 2.0 envelope with one of result/error",
+            "§9.3; JSON-RPC 2.0 §5 (0.3 §6.11.2)",
+            "`jsonrpc` is \"2.0\"; `id` echoes the request id (string, integer, beyond 32 bits); exactly one of `result` / `error`.",
+            JSONRPC,
+            step(rules::ids_echoed),
+        ),
+        // JSON-RPC 2.0 §5: "If there was an error in detecting the id … it MUST be Null."
+        scenario(
+            "TX-07",
+            "a request whose id cannot be read is answered with id null",
+            "§9.5; JSON-RPC 2.0 §5 (0.3 §6.11.2)",
+            "When the request id cannot be read (malformed JSON) the response `id` is null.",
+            JSONRPC,
+            step(rules::null_id_when_unreadable),
+        ),
+        scenario(
+            "TX-10",
+            "an unknown method is -32601",
+            "§9.5 (0.3 §8.1)",
+            "A method the agent does not know → -32601 Method not found.",
+            JSONRPC,
+            step(rules::unknown_method),
+        ),
+        scenario(
+            "TX-11",
+            "valid JSON that is not a request is -32600",
+            "§9.5 (0.3 §8.1)",
+            "Valid JSON that is not a valid Request object (`{\"jsonrpc\":\"1.0\",\"method\":1}`) → -32600.",
+            JSONRPC,
+            step(rules::invalid_request),
+        ),
+        // "Servers MUST validate all input parameters" / InvalidParamsError.
+        scenario(
+            "TX-12",
+            "a message without messageId is invalid params",
+            "§3.3.2, §9.5 (0.3 §8.1, §10.2)",
+            "A SendMessage whose message lacks the required `messageId` → -32602 (HTTP+JSON: 400).",
+            &[],
+            step(rules::invalid_params),
+        ),
+        scenario(
+            "ERR-09",
+            "malformed JSON is -32700",
+            "§9.5 (0.3 §8.1)",
+            "Malformed JSON → -32700 JSONParseError.",
+            JSONRPC,
+            step(rules::parse_error_code),
+        ),
+    ]
+}

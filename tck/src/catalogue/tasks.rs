@@ -1,0 +1,166 @@
+//! Get, cancel and subscribe on existing tasks (A2A 1.0 §3.1.3, §3.1.5, §3.1.6, §3.2.4; 0.3
+//! §7.3, §7.4, §8.2; DIGEST §9, §10.5, §10.7, §10.8). Declarations only.
+
+use std::sync::Arc;
+
+use crate::check::{Step, step};
+use crate::rules::lifecycle as rules;
+use crate::rules::streaming;
+use crate::scenario::{Applies, Area, Family, Level, Need, Scenario, SpecRef};
+
+const NEEDS: &[Need] = &[Need::Interface];
+const V1: &[Family] = &[Family::V1_0];
+const BOTH: &[Family] = &[];
+
+fn scenario(
+    id: &'static str,
+    title: &'static str,
+    spec: (&'static str, &'static str),
+    requirement: &'static str,
+    versions: &'static [Family],
+    step: Arc<dyn Step>,
+) -> Scenario {
+    Scenario {
+        id,
+        title,
+        level: Level::Must,
+        spec: SpecRef {
+            source: spec.0,
+            section: spec.1,
+        },
+        requirement,
+        area: Area::Tasks,
+        applies: Applies {
+            versions,
+            bindings: &[],
+            needs: NEEDS,
+        },
+        step,
+    }
+}
+
+/// The task scenarios.
+#[allow(clippy::too_many_lines)] // one declaration per scenario
+pub fn scenarios() -> Vec<Scenario> {
+    vec![
+        // "Retrieves the current state … of a previously initiated task."
+        scenario(
+            "GET-01",
+            "GetTask returns the task",
+            ("A2A 1.0", "§3.1.3 (0.3 §7.3)"),
+            "GetTask on an existing id returns that Task, valid against the schema.",
+            BOTH,
+            step(rules::get_existing),
+        ),
+        // "TaskNotFoundError: The task ID does not exist or is not accessible."
+        scenario(
+            "GET-02",
+            "GetTask on an unknown id is TaskNotFoundError",
+            ("A2A 1.0", "§3.1.3, §3.3.2 (0.3 §8.2)"),
+            "An unknown task id → TaskNotFoundError (-32001 / HTTP 404 with ErrorInfo TASK_NOT_FOUND).",
+            BOTH,
+            step(rules::get_unknown),
+        ),
+        // P1x GetTaskRequest.history_length: "The server MUST NOT return more messages than
+        // the provided value".
+        scenario(
+            "GET-03",
+            "historyLength 1 returns only the latest message",
+            ("A2A 1.0", "§3.2.4"),
+            "historyLength N > 0 → at most N messages, the most recent ones.",
+            V1,
+            step(rules::history_truncated),
+        ),
+        // "historyLength = 0: no history … the history field SHOULD be omitted"
+        scenario(
+            "GET-04",
+            "historyLength 0 returns no messages",
+            ("A2A 1.0", "§3.2.4"),
+            "historyLength 0 → no history messages.",
+            V1,
+            step(rules::history_zero),
+        ),
+        // "Once a task reaches a terminal state … it cannot restart."
+        scenario(
+            "GET-06",
+            "a terminal task reads the same on every GetTask",
+            ("A2A 1.0", "life-of-a-task (0.3 §6.1)"),
+            "Terminal tasks are immutable: successive GetTask calls show the same state, artifacts and history.",
+            BOTH,
+            step(rules::terminal_task_stable),
+        ),
+        // "Returns the updated Task"
+        scenario(
+            "CANCEL-01",
+            "cancel of a running task returns it canceled",
+            ("A2A 1.0", "§3.1.5 (0.3 §7.4)"),
+            "Cancel of a running task returns the updated Task in state canceled (or a later terminal state), and GetTask agrees.",
+            BOTH,
+            step(rules::cancel_running),
+        ),
+        // "TaskNotCancelableError: … e.g., it has already reached a terminal state"
+        scenario(
+            "CANCEL-02",
+            "cancel of a completed task is TaskNotCancelableError",
+            ("A2A 1.0", "§3.1.5, §3.3.2 (0.3 §8.2)"),
+            "Cancel on a terminal task → TaskNotCancelableError (-32002 / HTTP 400; 1.0.0: 409), and the task is unchanged.",
+            BOTH,
+            step(rules::cancel_terminal),
+        ),
+        scenario(
+            "CANCEL-03",
+            "cancel of an unknown id is TaskNotFoundError",
+            ("A2A 1.0", "§3.1.5 (0.3 §8.2)"),
+            "Cancel on an unknown id → TaskNotFoundError (-32001 / HTTP 404).",
+            BOTH,
+            step(rules::cancel_unknown),
+        ),
+        // "Cancel Task operations are idempotent" ([lenient]: vs TaskNotCancelableError)
+        Scenario {
+            level: Level::Should,
+            ..scenario(
+                "CANCEL-04",
+                "a second cancel has the same effect",
+                ("A2A 1.0", "§3.3.1"),
+                "Cancel is idempotent: a second cancel returns Task(CANCELED), TaskNotCancelableError or TaskNotFoundError, and the task stays CANCELED (reported as a warning: DIGEST §12.3).",
+                V1,
+                step(rules::cancel_idempotent),
+            )
+        },
+        // "The first event … MUST be a Task object representing the current state"
+        scenario(
+            "SUB-01",
+            "a subscription begins with the Task in its current state",
+            ("A2A 1.0", "§3.1.6"),
+            "SubscribeToTask on a running task: the first event is the Task (that task, in its current state).",
+            V1,
+            step(streaming::subscription_begins_with_task),
+        ),
+        // 1.0 §3.1.6: "UnsupportedOperationError … if the task is in a terminal state"
+        scenario(
+            "SUB-02",
+            "subscribing to a completed task is UnsupportedOperationError",
+            ("A2A 1.0", "§3.1.6, §9.4.6"),
+            "SubscribeToTask on a task in a terminal state → UnsupportedOperationError (-32004 / HTTP 400); the task is unchanged.",
+            V1,
+            step(rules::subscribe_terminal),
+        ),
+        scenario(
+            "SUB-03",
+            "subscribing to an unknown task is TaskNotFoundError",
+            ("A2A 1.0", "§3.1.6"),
+            "SubscribeToTask on an unknown id → TaskNotFoundError (-32001 / HTTP 404), as a plain error or the first event.",
+            V1,
+            step(streaming::subscribe_unknown),
+        ),
+        // "The stream MUST terminate when the task reaches a terminal state"
+        scenario(
+            "SUB-04",
+            "a subscription closes at the terminal state",
+            ("A2A 1.0", "§3.1.6"),
+            "A subscription to a running task reports its states in order up to the terminal one, then the stream closes.",
+            V1,
+            step(streaming::subscription_closes_at_terminal),
+        ),
+    ]
+}

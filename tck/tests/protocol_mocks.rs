@@ -1,0 +1,200 @@
+//! The protocol scenarios that no deliberate defect of the reference agent turns red for their
+//! own reason are proven able to fail here: a wiremock agent scripted per JSON-RPC method
+//! serves a deliberately wrong answer, and the scenario must FAIL. (Their PASS is proven by
+//! the reference agent in `self_validation_core.rs`.)
+
+// Helpers outside #[test] functions panic on setup failure too: that is a failing test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use a2a_tck::catalogue;
+use a2a_tck::profile::{Mode, REFERENCE_AGENT};
+use a2a_tck::runner::{self, RunConfig, Silent};
+use a2a_tck::schema::SchemaSet;
+use a2a_tck::verdict::VerdictKind;
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+type Script = dyn Fn(&str, &Value, usize) -> ResponseTemplate + Send + Sync;
+
+/// Answers `POST /rpc` by calling the script with the method, the params and the call count.
+struct Scripted {
+    script: Arc<Script>,
+    calls: AtomicUsize,
+}
+
+impl Respond for Scripted {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let n = self.calls.fetch_add(1, Ordering::SeqCst);
+        match serde_json::from_slice::<Value>(&request.body) {
+            Ok(body) => (self.script)(body["method"].as_str().unwrap_or(""), &body["params"], n),
+            Err(_) => (self.script)("", &Value::Null, n),
+        }
+    }
+}
+
+fn ok(result: &Value) -> ResponseTemplate {
+    ResponseTemplate::new(200)
+        .set_body_json(json!({"jsonrpc": "2.0", "id": "tck-1", "result": result}))
+}
+
+fn task(id: &str, context: Option<&str>, state: &str) -> Value {
+    let mut t = json!({"id": id, "status": {"state": state}});
+    if let Some(c) = context {
+        t["contextId"] = Value::from(c);
+    }
+    t
+}
+
+/// Runs scenario `id` against a mock agent answering with `script`; returns its verdict and
+/// its findings' messages.
+async fn verdict_of(
+    id: &str,
+    script: impl Fn(&str, &Value, usize) -> ResponseTemplate + Send + Sync + 'static,
+) -> (VerdictKind, String) {
+    let server = MockServer::start().await;
+    let card = json!({
+        "name": "Mock agent",
+        "description": "Scripted per method.",
+        "version": "1.0.0",
+        "supportedInterfaces": [
+            {"url": format!("{}/rpc", server.uri()), "protocolBinding": "JSONRPC", "protocolVersion": "1.0"}
+        ],
+        "capabilities": {"streaming": true},
+        "defaultInputModes": ["text/plain"],
+        "defaultOutputModes": ["text/plain"],
+        "skills": [{"id": "echo", "name": "Echo", "description": "Echoes.", "tags": ["test"]}]
+    });
+    Mock::given(method("GET"))
+        .and(path("/.well-known/agent-card.json"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(card))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/rpc"))
+        .respond_with(Scripted {
+            script: Arc::new(script),
+            calls: AtomicUsize::new(0),
+        })
+        .mount(&server)
+        .await;
+    let mut config = RunConfig::new(format!("{}/.well-known/agent-card.json", server.uri()));
+    config.profile.mode = Mode::Dev;
+    config.profile.behaviours.preset = Some(REFERENCE_AGENT.to_owned());
+    config.profile.timeouts.stream_ms = 2_000;
+    config.schemas = Some(Arc::new(SchemaSet::embedded().unwrap()));
+    config.selection.only = vec![id.to_owned()];
+    let report = runner::run(catalogue::all(), config, &Silent).await;
+    let result = report.results.iter().find(|r| r.scenario.id == id).unwrap();
+    let messages: Vec<String> = result.failures.iter().map(|f| f.message.clone()).collect();
+    (result.verdict.kind(), messages.join("; "))
+}
+
+/// Asserts a FAIL whose findings include `finding`.
+fn assert_fails_with(got: &(VerdictKind, String), finding: &str) {
+    assert_eq!(got.0, VerdictKind::Fail, "{}", got.1);
+    assert!(got.1.contains(finding), "{}", got.1);
+}
+
+#[tokio::test]
+async fn send_09_fails_when_the_task_has_no_context_id() {
+    let kind = verdict_of("SEND-09", |_, _, _| {
+        ok(&json!({"task": task("t1", None, "TASK_STATE_COMPLETED")}))
+    })
+    .await;
+    assert_fails_with(&kind, "the task has no contextId");
+}
+
+#[tokio::test]
+async fn send_10_fails_when_two_new_tasks_share_an_id() {
+    let kind = verdict_of("SEND-10", |_, _, _| {
+        ok(&json!({"task": task("same", Some("c1"), "TASK_STATE_COMPLETED")}))
+    })
+    .await;
+    assert_fails_with(&kind, "two new tasks share an id");
+}
+
+#[tokio::test]
+async fn send_11_fails_when_a_continuation_changes_the_context() {
+    let kind = verdict_of("SEND-11", |method, params, _| match method {
+        "SendMessage" if params["message"].get("taskId").is_some() => {
+            ok(&json!({"task": task("t1", Some("another"), "TASK_STATE_COMPLETED")}))
+        }
+        "SendMessage" => ok(&json!({"task": task("t1", Some("c1"), "TASK_STATE_INPUT_REQUIRED")})),
+        _ => ok(&task("t1", Some("c1"), "TASK_STATE_INPUT_REQUIRED")),
+    })
+    .await;
+    assert_fails_with(&kind, "does not keep its contextId");
+}
+
+#[tokio::test]
+async fn get_01_fails_when_get_task_answers_with_another_task() {
+    let kind = verdict_of("GET-01", |method, _, _| {
+        if method == "SendMessage" {
+            ok(&json!({"task": task("t1", Some("c1"), "TASK_STATE_COMPLETED")}))
+        } else {
+            ok(&task("t2", Some("c1"), "TASK_STATE_COMPLETED"))
+        }
+    })
+    .await;
+    assert_fails_with(&kind, "answered with another task");
+}
+
+#[tokio::test]
+async fn get_06_fails_when_a_terminal_task_changes_between_reads() {
+    let kind = verdict_of("GET-06", |method, _, n| {
+        let mut t = task("t1", Some("c1"), "TASK_STATE_COMPLETED");
+        if method == "SendMessage" {
+            return ok(&json!({"task": t}));
+        }
+        t["artifacts"] = json!([{"artifactId": "a", "parts": [{"text": format!("read {n}")}]}]);
+        ok(&t)
+    })
+    .await;
+    assert_fails_with(&kind, "the terminal task changed");
+}
+
+#[tokio::test]
+async fn strm_03_fails_when_a_stream_is_answered_as_plain_json() {
+    let kind = verdict_of("STRM-03", |_, _, _| {
+        ok(&json!({"task": task("t1", Some("c1"), "TASK_STATE_COMPLETED")}))
+    })
+    .await;
+    assert_fails_with(&kind, "not an SSE stream");
+}
+
+#[tokio::test]
+async fn err_09_fails_when_malformed_json_gets_another_code() {
+    let kind = verdict_of("ERR-09", |_, _, _| {
+        ResponseTemplate::new(200).set_body_json(json!({
+            "jsonrpc": "2.0", "id": null,
+            "error": {"code": -32600, "message": "Invalid request"}
+        }))
+    })
+    .await;
+    assert_fails_with(&kind, "is not answered with -32700");
+}
+
+#[tokio::test]
+async fn cancel_04_warns_when_a_second_cancel_reopens_the_task() {
+    let cancels = AtomicUsize::new(0);
+    let kind = verdict_of("CANCEL-04", move |method, _, _| match method {
+        "SendMessage" => ok(&json!({"task": task("t1", Some("c1"), "TASK_STATE_WORKING")})),
+        "CancelTask" if cancels.fetch_add(1, Ordering::SeqCst) == 0 => {
+            ok(&task("t1", Some("c1"), "TASK_STATE_CANCELED"))
+        }
+        "CancelTask" => ok(&task("t1", Some("c1"), "TASK_STATE_WORKING")),
+        _ => ok(&task("t1", Some("c1"), "TASK_STATE_CANCELED")),
+    })
+    .await;
+    assert_eq!(kind.0, VerdictKind::Warn, "{}", kind.1);
+    assert!(
+        kind.1
+            .contains("a second cancel did not have the same effect"),
+        "{}",
+        kind.1
+    );
+}
