@@ -297,7 +297,9 @@ pub fn agent_http(data: &[u8]) {
     } else {
         fixture.open.clone()
     };
-    let jsonrpc = request.uri().path().ends_with("/jsonrpc");
+    // Only the JSON-RPC route itself answers in JSON-RPC; any other path (`/x/jsonrpc`
+    // included) is an HTTP route, and an unknown one gets a REST 404.
+    let jsonrpc = request.uri().path() == crate::card::JSONRPC_PATH;
     fixture.runtime.block_on(async move {
         let response = match router.oneshot(request).await {
             Ok(response) => response,
