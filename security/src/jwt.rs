@@ -298,8 +298,8 @@ impl Validator {
         }
         let (header_b64, payload_b64, signature_b64) = split(token)?;
 
-        // Headers and claims are decoded into stack buffers when they fit (nearly always), the
-        // signature always: the largest is an 8192-bit RSA one.
+        // Segments are decoded into stack buffers when they fit (nearly always; RSA signatures
+        // do not).
         let (mut stack, mut heap) = ([0u8; 256], Vec::new());
         let header_json = decode_segment(header_b64, &mut stack, &mut heap)
             .ok_or(JwtError::BadEncoding(Part::Header))?;
@@ -325,14 +325,15 @@ impl Validator {
                 _ => JwtError::UnknownKey,
             })?;
 
-        let mut signature = [0u8; 1024];
+        // The largest signature is an 8192-bit RSA one (1024 bytes).
         if signature_b64.len() > 1366 {
             return Err(JwtError::BadSignature);
         }
-        let signature_len = base64url::decode_into(signature_b64, &mut signature)
+        let (mut stack, mut heap) = ([0u8; 64], Vec::new());
+        let signature = decode_segment(signature_b64, &mut stack, &mut heap)
             .ok_or(JwtError::BadEncoding(Part::Signature))?;
         let signing_input = &token[..header_b64.len() + 1 + payload_b64.len()];
-        key.verify(signing_input, &signature[..signature_len])
+        key.verify(signing_input, signature)
             .map_err(|_| JwtError::BadSignature)?;
 
         let (mut stack, mut heap) = ([0u8; 1024], Vec::new());
@@ -412,9 +413,9 @@ impl Validator {
 type Segments<'a> = (&'a [u8], &'a [u8], &'a [u8]);
 
 fn split(token: &[u8]) -> Result<Segments<'_>, JwtError> {
-    // Counting the dots first, in a loop without an early exit (which the compiler vectorises),
-    // keeps the verdict exact; the two searches then cross only the short outer segments.
-    // (Byte counters per 64-byte chunk, so that the comparisons run 16 or 32 lanes wide.)
+    // Counting the dots first, in a loop without an early exit that the compiler vectorises
+    // (byte counters per 64-byte chunk), keeps the verdict exact; the two searches then cross
+    // only the short outer segments, eight bytes at a time.
     let dots: usize = token
         .chunks(64)
         .map(|chunk| usize::from(chunk.iter().fold(0u8, |n, &b| n + u8::from(b == b'.'))))
@@ -422,14 +423,51 @@ fn split(token: &[u8]) -> Result<Segments<'_>, JwtError> {
     if dots != 2 {
         return Err(JwtError::NotCompact);
     }
-    let first = token.iter().position(|&b| b == b'.');
-    let last = token.iter().rposition(|&b| b == b'.');
-    match (first, last) {
+    match (first_dot(token), last_dot(token)) {
         (Some(first), Some(last)) => {
             Ok((&token[..first], &token[first + 1..last], &token[last + 1..]))
         }
         _ => Err(JwtError::NotCompact),
     }
+}
+
+/// The bytes of `word` that are `.`, as their top bits; exact (no carries between bytes).
+fn dot_bytes(word: &[u8]) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let mut bytes = [0; 8];
+    bytes.copy_from_slice(word);
+    let zero_where_dot = u64::from_le_bytes(bytes) ^ (ONES * u64::from(b'.'));
+    !(((zero_where_dot & (ONES * 0x7f)) + ONES * 0x7f) | zero_where_dot) & (ONES * 0x80)
+}
+
+fn first_dot(token: &[u8]) -> Option<usize> {
+    let mut words = token.chunks_exact(8);
+    let mut at = 0;
+    for word in &mut words {
+        let dots = dot_bytes(word);
+        if dots != 0 {
+            return Some(at + dots.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    words
+        .remainder()
+        .iter()
+        .position(|&b| b == b'.')
+        .map(|i| at + i)
+}
+
+fn last_dot(token: &[u8]) -> Option<usize> {
+    let mut words = token.rchunks_exact(8);
+    let mut end = token.len();
+    for word in &mut words {
+        let dots = dot_bytes(word);
+        if dots != 0 {
+            return Some(end - 1 - dots.leading_zeros() as usize / 8);
+        }
+        end -= 8;
+    }
+    words.remainder().iter().rposition(|&b| b == b'.')
 }
 
 /// Decodes a base64url segment into `stack` if it fits, else into `heap`.
@@ -800,23 +838,59 @@ mod fast {
             self.text.get(start..start + len)
         }
 
+        /// A member name. The usual JOSE and JWT names (three letters, and `scope`) are
+        /// recognised by comparing the bytes after the opening quote directly (with their closing
+        /// quote, so that `"iss"` matches and `"issuer"` does not); any other is scanned.
+        fn name(&mut self) -> Option<&'a str> {
+            const fn word(name: [u8; 4]) -> u32 {
+                u32::from_le_bytes(name)
+            }
+            const THREE_LETTERS: [u32; 10] = [
+                word(*b"alg\""),
+                word(*b"kid\""),
+                word(*b"typ\""),
+                word(*b"iss\""),
+                word(*b"sub\""),
+                word(*b"aud\""),
+                word(*b"exp\""),
+                word(*b"nbf\""),
+                word(*b"iat\""),
+                word(*b"jti\""),
+            ];
+            if self.peek()? != b'"' {
+                return None;
+            }
+            let start = self.at + 1;
+            let rest = &self.bytes()[start..];
+            let len = match rest {
+                [a, b, c, d, ..] if THREE_LETTERS.contains(&word([*a, *b, *c, *d])) => 3,
+                [b's', b'c', b'o', b'p', b'e', b'"', ..] => 5,
+                _ => return self.string(),
+            };
+            self.at = start + len + 1;
+            self.text.get(start..start + len)
+        }
+
         /// A non-negative integer of at most 19 digits (so it fits a `u64`), without a fraction
         /// or an exponent, and without a leading zero (which JSON forbids).
         fn integer(&mut self) -> Option<u64> {
             self.peek()?;
-            let digits = self.bytes()[self.at..]
-                .iter()
-                .take_while(|c| c.is_ascii_digit())
-                .count();
-            let text = &self.bytes()[self.at..self.at + digits];
-            if digits == 0 || digits > 19 || (digits > 1 && text[0] == b'0') {
-                return None;
+            let (mut value, mut digits) = (0u64, 0);
+            for &c in &self.bytes()[self.at..] {
+                let digit = c.wrapping_sub(b'0');
+                if digit > 9 {
+                    break;
+                }
+                if digits == 19 {
+                    return None;
+                }
+                value = value * 10 + u64::from(digit);
+                digits += 1;
             }
+            let leading_zero = digits > 1 && self.bytes()[self.at] == b'0';
             self.at += digits;
-            if matches!(self.bytes().get(self.at), Some(b'.' | b'e' | b'E')) {
-                return None;
-            }
-            Some(text.iter().fold(0, |n, &d| n * 10 + u64::from(d - b'0')))
+            let fraction = matches!(self.bytes().get(self.at), Some(b'.' | b'e' | b'E'));
+            (digits > 0 && !leading_zero && !fraction).then_some(value)
         }
 
         /// `true`, `false` or `null`, followed by a delimiter.
@@ -879,7 +953,7 @@ mod fast {
             self.eat(b'{')?;
             if self.eat(b'}').is_none() {
                 loop {
-                    let name = self.string()?;
+                    let name = self.name()?;
                     self.eat(b':')?;
                     member(self, name)?;
                     match self.peek()? {
@@ -1427,6 +1501,35 @@ mod tests {
             fast_hits > 20,
             "the fast path is exercised ({fast_hits} hits)"
         );
+    }
+
+    #[test]
+    fn splits_exactly_at_the_first_and_last_dots_wherever_they_are() {
+        for len in 0..40 {
+            for first in 0..len {
+                for last in first..len {
+                    let mut token = vec![b'a'; len];
+                    token[first] = b'.';
+                    token[last] = b'.';
+                    // Neighbours that differ from '.' in one bit, or in the carry bit.
+                    for (i, byte) in token.iter_mut().enumerate() {
+                        if *byte != b'.' && i % 3 == 0 {
+                            *byte = if i % 2 == 0 { b'/' } else { 0xae };
+                        }
+                    }
+                    assert_eq!(first_dot(&token), Some(first), "{token:?}");
+                    assert_eq!(last_dot(&token), Some(last), "{token:?}");
+                    let expected = if first == last {
+                        Err(JwtError::NotCompact)
+                    } else {
+                        Ok((&token[..first], &token[first + 1..last], &token[last + 1..]))
+                    };
+                    assert_eq!(split(&token), expected);
+                }
+            }
+            assert_eq!(first_dot(&vec![b'-'; len]), None);
+            assert_eq!(last_dot(&vec![b'-'; len]), None);
+        }
     }
 
     #[test]
