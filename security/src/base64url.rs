@@ -19,7 +19,6 @@ pub(crate) const URL_SAFE: GeneralPurpose = GeneralPurpose::new(
 );
 
 /// Standard base64 with canonical padding (Standard Webhooks signatures and secrets).
-#[allow(dead_code)] // used by the webhook module
 pub(crate) const STANDARD: GeneralPurpose = GeneralPurpose::new(
     &alphabet::STANDARD,
     GeneralPurposeConfig::new()

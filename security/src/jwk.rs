@@ -244,7 +244,7 @@ impl JwkSet {
 
     /// Parses a JWKS document from bytes (strict JSON).
     pub fn from_slice(bytes: &[u8]) -> Result<(Self, usize), JwkError> {
-        let value: Value = serde_json::from_slice(bytes).map_err(|_| JwkError::NotJson)?;
+        let value = crate::json::parse_strict(bytes).map_err(|_| JwkError::NotJson)?;
         Self::from_json(&value)
     }
 
