@@ -199,9 +199,54 @@ fn base64url_decode(text: &str) -> Vec<u8> {
     out
 }
 
-/// A realistic A2A v1.0 agent card of about 2.5 KiB: several interfaces and skills, OAuth 2.0
+/// The message-integrity key id and secret (32 bytes, the extension's minimum).
+pub const INTEGRITY_KEY_ID: &str = "bench-key-1";
+/// The message-integrity secret.
+pub const INTEGRITY_SECRET: &[u8; 32] = b"a2a-benches: integrity secret 32";
+/// The Standard Webhooks secret (32 bytes).
+pub const WEBHOOK_SECRET: &[u8; 32] = b"a2a-benches: webhook secret, 32B";
+
+/// A JSON-RPC `SendMessage` request body of exactly `len` bytes (at least 200): a user message
+/// whose text part is padded with deterministic prose.
+///
+/// # Panics
+///
+/// If `len` is below 200.
+pub fn request_body(len: usize) -> Vec<u8> {
+    let head = r#"{"jsonrpc":"2.0","id":"4f1c2b7e-0a9d-4e55-8c1b-2f6d0e9a7b31","method":"SendMessage","params":{"message":{"role":"ROLE_USER","messageId":"9b2e7c10-5d4f-4a3b-9e8d-1c6f0b2a4d57","parts":[{"text":""#;
+    let tail = r#""}]}}}"#;
+    let filler = "Plan a four-day trip from Lyon to Kyoto in April; prefer trains, quiet hotels. ";
+    let text_len = len
+        .checked_sub(head.len() + tail.len())
+        .expect("bodies are at least 200 bytes");
+    let mut body = String::with_capacity(len);
+    body.push_str(head);
+    body.extend(filler.chars().cycle().take(text_len));
+    body.push_str(tail);
+    assert_eq!(body.len(), len);
+    body.into_bytes()
+}
+
+/// Encodes unpadded base64url (fixture helper, not the code under test).
+pub fn base64url_encode(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let bits = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, &b)| acc | u32::from(b) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            out.push(char::from(ALPHABET[(bits >> (18 - 6 * i)) as usize & 63]));
+        }
+    }
+    out
+}
+
+/// A realistic A2A v1.0 agent card of about 2.6 KiB (canonical): three interfaces, two skills, OAuth 2.0
 /// and bearer security schemes, capabilities with extensions, some non-ASCII text and numbers.
-/// Member order is the author's, not sorted, as a card arrives from a real agent.
+/// (A `Value` keeps members in a sorted map, so the order written here does not reach the
+/// serializers.)
 pub fn agent_card() -> Value {
     json!({
         "name": "Itinéraire — Travel Planner Agent",
@@ -276,16 +321,6 @@ pub fn agent_card() -> Value {
                 "examples": ["Tell me when CDG-HND drops below ¥95000"],
                 "inputModes": ["text/plain"],
                 "outputModes": ["text/plain"]
-            },
-            {
-                "id": "visa-check",
-                "name": "Visa requirements",
-                "description": "Explains entry requirements for a passport and destination; not legal advice.",
-                "tags": ["visa", "documents"],
-                "examples": ["Do I need a visa for Japan with a French passport?"],
-                "inputModes": ["text/plain"],
-                "outputModes": ["text/plain"],
-                "securityRequirements": [{"schemes": {"oauth": {"list": ["a2a:tasks:read"]}}}]
             }
         ],
         "signatures": []
