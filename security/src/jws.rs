@@ -180,17 +180,23 @@ impl HmacState {
     }
 
     fn verify(&self, input: &[u8], tag: &[u8]) -> Result<(), BadSignature> {
-        let (mac, len) = self.mac(input);
-        // A truncated tag is a wrong tag: the length must match exactly.
-        if tag.len() == len && ct_eq(&mac[..len], tag) {
-            Ok(())
-        } else {
-            Err(BadSignature)
+        /// The MAC of `input` with a copy of the keyed state, compared in place.
+        fn check<M: Mac + Clone>(keyed: &M, input: &[u8], tag: &[u8]) -> bool {
+            let mut mac = keyed.clone();
+            mac.update(input);
+            ct_eq(&mac.finalize().into_bytes(), tag)
         }
+        // A truncated tag is a wrong tag: `ct_eq` requires the lengths to match exactly.
+        let matches = match self {
+            Self::Sha256(k) => check(k, input, tag),
+            Self::Sha384(k) => check(k, input, tag),
+            Self::Sha512(k) => check(k, input, tag),
+        };
+        if matches { Ok(()) } else { Err(BadSignature) }
     }
 }
 
-/// Whether two equal-length byte strings are equal, in constant time: the differences are
+/// Whether two byte strings are equal (lengths included), in constant time: the differences are
 /// combined with OR without any data-dependent branch and only their total is compared, by
 /// `subtle` (one optimisation barrier instead of one per byte, as `<[u8]>::ct_eq` has).
 fn ct_eq(a: &[u8], b: &[u8]) -> bool {
