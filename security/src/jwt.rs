@@ -339,9 +339,14 @@ impl Validator {
         let (mut stack, mut heap) = ([0u8; 1024], Vec::new());
         let claims_json = decode_segment(payload_b64, &mut stack, &mut heap)
             .ok_or(JwtError::BadEncoding(Part::Claims))?;
-        let claims = parse_claims(claims_json)?;
-        self.check_claims(&claims)?;
-        Ok(Validated { header, claims })
+        // Built in place: the claims are a few hundred bytes, each move a copy.
+        let mut validated = Validated {
+            header,
+            claims: Claims::default(),
+        };
+        parse_claims_into(claims_json, &mut validated.claims)?;
+        self.check_claims(&validated.claims)?;
+        Ok(validated)
     }
 
     fn check_claims(&self, claims: &Claims) -> Result<(), JwtError> {
@@ -760,8 +765,13 @@ impl<'de> de::Deserialize<'de> for Claims {
     }
 }
 
-fn parse_claims(json: &[u8]) -> Result<Claims, JwtError> {
-    fast::claims(json).map_or_else(|| parse_claims_strict(json), Ok)
+/// Parses claims into `out` (which the fast path may leave half-filled before the strict path
+/// takes over and replaces it).
+fn parse_claims_into(json: &[u8], out: &mut Claims) -> Result<(), JwtError> {
+    if fast::claims(json, out).is_none() {
+        *out = parse_claims_strict(json)?;
+    }
+    Ok(())
 }
 
 fn parse_claims_strict(json: &[u8]) -> Result<Claims, JwtError> {
@@ -770,7 +780,9 @@ fn parse_claims_strict(json: &[u8]) -> Result<Claims, JwtError> {
 
 /// Parses a claims object strictly, without any signature check (for inspection tools).
 pub fn parse_claims_unverified(json: &[u8]) -> Result<Claims, JwtError> {
-    parse_claims(json)
+    let mut claims = Claims::default();
+    parse_claims_into(json, &mut claims)?;
+    Ok(claims)
 }
 
 /// The fast path of header and claims parsing: a scanner for the plain forms real tokens use
@@ -1048,10 +1060,10 @@ mod fast {
         })
     }
 
-    /// Claims whose members are all plain values.
-    pub(super) fn claims(json: &[u8]) -> Option<Claims> {
+    /// Claims whose members are all plain values, written into `c` (a fresh `Claims`); `None`
+    /// leaves `c` partly filled, for the caller to replace.
+    pub(super) fn claims(json: &[u8], c: &mut Claims) -> Option<()> {
         let mut scan = Scan::new(json)?;
-        let mut c = Claims::default();
         let (mut aud, mut exp, mut nbf, mut iat) = (None, None, None, None);
         scan.object(|scan, name| match name {
             "iss" => once(&mut c.iss, scan.string()?.to_owned()),
@@ -1079,7 +1091,7 @@ mod fast {
         })?;
         c.aud = aud.unwrap_or_default();
         (c.exp, c.nbf, c.iat) = (exp, nbf, iat);
-        Some(c)
+        Some(())
     }
 }
 
@@ -1457,7 +1469,8 @@ mod tests {
         ];
         let mut fast_hits = 0;
         for json in json_variants(base, &edge_cases) {
-            if let Some(fast) = fast::claims(&json) {
+            let mut fast = Claims::default();
+            if fast::claims(&json, &mut fast).is_some() {
                 fast_hits += 1;
                 assert_eq!(
                     parse_claims_strict(&json),
