@@ -30,5 +30,9 @@ pub mod webhook;
 mod base64url;
 mod mac;
 
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
+
 pub use clock::{Clock, FixedClock, SystemClock, UnixTime};
 pub use replay::{ReplayCache, ReplayError, ReplayStore};

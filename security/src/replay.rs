@@ -158,8 +158,15 @@ impl ReplayStore for ReplayCache {
         #[allow(clippy::cast_possible_truncation)]
         let shard = &self.shards[(key.1 as usize) & self.shard_mask];
         let mut shard = lock(shard);
-        shard.check_and_insert(key, expires_at, now, self.per_shard)?;
-        Ok(())
+        shard
+            .check_and_insert(key, expires_at, now, self.per_shard)
+            .map_err(|e| match e {
+                // The shard knows only its share; callers are told the cache's capacity.
+                ReplayError::Full { .. } => ReplayError::Full {
+                    capacity: self.capacity(),
+                },
+                other => other,
+            })
     }
 }
 
@@ -225,7 +232,8 @@ impl BuildHasher for BuildPassThrough {
 #[derive(Default)]
 struct Shard {
     map: HashMap<Fingerprint, UnixTime, BuildPassThrough>,
-    /// When full of live entries: the earliest expiry among them. No sweep before then.
+    /// No entry expires before this instant, so a sweep before then frees nothing. Invariant:
+    /// at most the earliest expiry held (lowered by every insert, recomputed by every sweep).
     next_sweep_at: UnixTime,
 }
 
@@ -250,6 +258,7 @@ impl Shard {
                 // Expired: the id may be used again (its credential is rejected anyway).
                 if expires_at > now {
                     seen.insert(expires_at);
+                    self.next_sweep_at = self.next_sweep_at.min(expires_at);
                 } else {
                     seen.remove();
                 }
@@ -263,6 +272,7 @@ impl Shard {
                     return Err(ReplayError::Full { capacity });
                 }
                 slot.insert(expires_at);
+                self.next_sweep_at = self.next_sweep_at.min(expires_at);
                 Ok(())
             }
         }
@@ -326,6 +336,35 @@ mod tests {
         // ...and is swept once entries expire.
         assert_eq!(cache.check_and_insert(b"new", 300, 100), Ok(()));
         assert_eq!(cache.len(), 1);
+    }
+
+    #[test]
+    fn sweeps_entries_inserted_after_a_sweep_that_expire_sooner() {
+        // Found by the replay_cache fuzz target: a sweep that left room must not postpone the
+        // next one past the expiry of entries inserted after it.
+        let cache = ReplayCache::new(4);
+        for id in [b"a", b"b", b"c"] {
+            cache.check_and_insert(id, 1200, 1000).unwrap();
+        }
+        cache.check_and_insert(b"d", 1030, 1000).unwrap();
+        // Full at 1030: sweeps `d` (expired) and re-inserts it until 1055.
+        cache.check_and_insert(b"d", 1055, 1030).unwrap();
+        // At 1060 `d` has expired again: room for a new id.
+        assert_eq!(cache.check_and_insert(b"e", 1200, 1060), Ok(()));
+    }
+
+    #[test]
+    fn full_error_reports_the_cache_capacity_not_a_shards() {
+        let cache = ReplayCache::new(128);
+        assert!(cache.shards.len() > 1);
+        let mut full = None;
+        for i in 0..1000u32 {
+            if let Err(e) = cache.check_and_insert(&i.to_le_bytes(), 100, 0) {
+                full = Some(e);
+                break;
+            }
+        }
+        assert_eq!(full, Some(ReplayError::Full { capacity: 128 }));
     }
 
     #[test]

@@ -1,0 +1,45 @@
+//! The scenario catalogue: one file per spec area, each only declaring scenarios (the spec
+//! sentence each checks is quoted above it). The engine lives elsewhere.
+
+pub mod agent_card;
+pub mod auth;
+pub mod extensions;
+pub mod hostile_input;
+pub mod push;
+
+use crate::scenario::Scenario;
+
+/// Every scenario, in catalogue order.
+pub fn all() -> Vec<Scenario> {
+    let mut scenarios = agent_card::scenarios();
+    scenarios.extend(hostile_input::scenarios());
+    scenarios.extend(auth::scenarios());
+    scenarios.extend(extensions::scenarios());
+    scenarios.extend(push::scenarios());
+    scenarios
+}
+
+/// The scenario with this id.
+pub fn find(id: &str) -> Option<Scenario> {
+    all().into_iter().find(|s| s.id.eq_ignore_ascii_case(id))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    #[test]
+    fn ids_are_unique_and_requirements_quoted() {
+        let all = super::all();
+        let mut seen = HashSet::new();
+        for s in &all {
+            assert!(seen.insert(s.id), "duplicate id {}", s.id);
+            assert!(
+                !s.requirement.is_empty(),
+                "{} has no requirement text",
+                s.id
+            );
+            assert!(!s.title.is_empty());
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! Judgement code behind the catalogue's declarations, by spec area: the catalogue says *what*
+//! is required, these functions say how the wire is judged.
+
+pub mod auth;
+pub mod card;
+pub mod challenge;
+pub mod extensions;
+pub mod input;
+pub mod push;
