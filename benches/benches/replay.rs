@@ -93,9 +93,8 @@ fn id(stream: u64, n: u64) -> [u8; 36] {
     id
 }
 
-/// How long a measured id lives, in operations. Long enough that a sweep always leaves some
-/// measured ids alive: `ReplayCache` does not sweep a shard again before the earliest expiry it
-/// kept, so a sweep that kept only the never-expiring prefill would stop all later sweeps.
+/// How long a measured id lives, in operations: ids of recent requests are live, as on a
+/// server, and older ones dead, awaiting a sweep.
 const LIFETIME: u64 = 10_000;
 
 /// Stream 0 holds the prefilled ids; measured ids use streams from 1.
