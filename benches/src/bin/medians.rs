@@ -38,7 +38,7 @@ fn main() -> Result<(), String> {
         };
         for (title, name, median) in &rows {
             println!(
-                "| {title} | {name} | {} | {:.2} |",
+                "| {title} | {name} | {} | {:.3} |",
                 human(*median),
                 median / reference
             );
@@ -62,7 +62,7 @@ fn human(ns: f64) -> String {
     if ns >= 1_000_000.0 {
         format!("{:.2} ms", ns / 1_000_000.0)
     } else if ns >= 1_000.0 {
-        format!("{:.2} µs", ns / 1_000.0)
+        format!("{:.3} µs", ns / 1_000.0)
     } else {
         format!("{ns:.1} ns")
     }
