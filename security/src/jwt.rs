@@ -24,12 +24,11 @@ use std::sync::Arc;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use crate::base64url::{self, URL_SAFE};
+use crate::base64url;
 use crate::clock::{Clock, UnixTime};
 use crate::jwk::{JwkSet, KeyLookupError};
 use crate::jws::{Algorithm, KeyError, SigningKey};
 use crate::replay::{ReplayError, ReplayStore};
-use base64::Engine as _;
 
 /// Default maximum token length in bytes.
 pub const DEFAULT_MAX_TOKEN_LEN: usize = 8 * 1024;
@@ -299,9 +298,12 @@ impl Validator {
         }
         let (header_b64, payload_b64, signature_b64) = split(token)?;
 
-        let header_json =
-            base64url::decode(header_b64).ok_or(JwtError::BadEncoding(Part::Header))?;
-        let header = parse_header(&header_json)?;
+        // Segments are decoded into stack buffers when they fit (nearly always; RSA signatures
+        // do not).
+        let (mut stack, mut heap) = ([0u8; 256], Vec::new());
+        let header_json = decode_segment(header_b64, &mut stack, &mut heap)
+            .ok_or(JwtError::BadEncoding(Part::Header))?;
+        let header = parse_header(header_json)?;
         if let Some(wanted) = &v.typ
             && !header
                 .typ
@@ -323,23 +325,28 @@ impl Validator {
                 _ => JwtError::UnknownKey,
             })?;
 
-        // The largest signature is an 8192-bit RSA one: decode into a fixed buffer.
-        let mut signature = [0u8; 1024];
+        // The largest signature is an 8192-bit RSA one (1024 bytes).
         if signature_b64.len() > 1366 {
             return Err(JwtError::BadSignature);
         }
-        let signature_len = URL_SAFE
-            .decode_slice(signature_b64, &mut signature)
-            .map_err(|_| JwtError::BadEncoding(Part::Signature))?;
+        let (mut stack, mut heap) = ([0u8; 64], Vec::new());
+        let signature = decode_segment(signature_b64, &mut stack, &mut heap)
+            .ok_or(JwtError::BadEncoding(Part::Signature))?;
         let signing_input = &token[..header_b64.len() + 1 + payload_b64.len()];
-        key.verify(signing_input, &signature[..signature_len])
+        key.verify(signing_input, signature)
             .map_err(|_| JwtError::BadSignature)?;
 
-        let claims_json =
-            base64url::decode(payload_b64).ok_or(JwtError::BadEncoding(Part::Claims))?;
-        let claims = parse_claims(&claims_json)?;
-        self.check_claims(&claims)?;
-        Ok(Validated { header, claims })
+        let (mut stack, mut heap) = ([0u8; 1024], Vec::new());
+        let claims_json = decode_segment(payload_b64, &mut stack, &mut heap)
+            .ok_or(JwtError::BadEncoding(Part::Claims))?;
+        // Built in place: the claims are a few hundred bytes, each move a copy.
+        let mut validated = Validated {
+            header,
+            claims: Claims::default(),
+        };
+        parse_claims_into(claims_json, &mut validated.claims)?;
+        self.check_claims(&validated.claims)?;
+        Ok(validated)
     }
 
     fn check_claims(&self, claims: &Claims) -> Result<(), JwtError> {
@@ -411,11 +418,74 @@ impl Validator {
 type Segments<'a> = (&'a [u8], &'a [u8], &'a [u8]);
 
 fn split(token: &[u8]) -> Result<Segments<'_>, JwtError> {
-    let mut parts = token.splitn(4, |&b| b == b'.');
-    match (parts.next(), parts.next(), parts.next(), parts.next()) {
-        (Some(h), Some(p), Some(s), None) => Ok((h, p, s)),
+    // Counting the dots first, in a loop without an early exit that the compiler vectorises
+    // (byte counters per 64-byte chunk), keeps the verdict exact; the two searches then cross
+    // only the short outer segments, eight bytes at a time.
+    let dots: usize = token
+        .chunks(64)
+        .map(|chunk| usize::from(chunk.iter().fold(0u8, |n, &b| n + u8::from(b == b'.'))))
+        .sum();
+    if dots != 2 {
+        return Err(JwtError::NotCompact);
+    }
+    match (first_dot(token), last_dot(token)) {
+        (Some(first), Some(last)) => {
+            Ok((&token[..first], &token[first + 1..last], &token[last + 1..]))
+        }
         _ => Err(JwtError::NotCompact),
     }
+}
+
+/// The bytes of `word` that are `.`, as their top bits; exact (no carries between bytes).
+fn dot_bytes(word: &[u8]) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let mut bytes = [0; 8];
+    bytes.copy_from_slice(word);
+    let zero_where_dot = u64::from_le_bytes(bytes) ^ (ONES * u64::from(b'.'));
+    !(((zero_where_dot & (ONES * 0x7f)) + ONES * 0x7f) | zero_where_dot) & (ONES * 0x80)
+}
+
+fn first_dot(token: &[u8]) -> Option<usize> {
+    let mut words = token.chunks_exact(8);
+    let mut at = 0;
+    for word in &mut words {
+        let dots = dot_bytes(word);
+        if dots != 0 {
+            return Some(at + dots.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    words
+        .remainder()
+        .iter()
+        .position(|&b| b == b'.')
+        .map(|i| at + i)
+}
+
+fn last_dot(token: &[u8]) -> Option<usize> {
+    let mut words = token.rchunks_exact(8);
+    let mut end = token.len();
+    for word in &mut words {
+        let dots = dot_bytes(word);
+        if dots != 0 {
+            return Some(end - 1 - dots.leading_zeros() as usize / 8);
+        }
+        end -= 8;
+    }
+    words.remainder().iter().rposition(|&b| b == b'.')
+}
+
+/// Decodes a base64url segment into `stack` if it fits, else into `heap`.
+fn decode_segment<'b>(text: &[u8], stack: &'b mut [u8], heap: &'b mut Vec<u8>) -> Option<&'b [u8]> {
+    let len = base64url::decoded_len(text.len())?;
+    let out = if len <= stack.len() {
+        stack
+    } else {
+        heap.resize(len, 0);
+        heap.as_mut_slice()
+    };
+    let len = base64url::decode_into(text, out)?;
+    Some(&out[..len])
 }
 
 // ---- strict JSON parsing of the header and claims -------------------------------------------
@@ -574,6 +644,10 @@ impl<'de> de::Deserialize<'de> for RawHeader {
 }
 
 fn parse_header(json: &[u8]) -> Result<Header, JwtError> {
+    fast::header(json).map_or_else(|| parse_header_strict(json), Ok)
+}
+
+fn parse_header_strict(json: &[u8]) -> Result<Header, JwtError> {
     let raw: RawHeader = serde_json::from_slice(json).map_err(|e| classify(&e, Part::Header))?;
     let alg = raw.alg.ok_or(JwtError::Malformed(Part::Header))?;
     let alg = match Algorithm::from_name(&alg) {
@@ -691,13 +765,334 @@ impl<'de> de::Deserialize<'de> for Claims {
     }
 }
 
-fn parse_claims(json: &[u8]) -> Result<Claims, JwtError> {
+/// Parses claims into `out` (which the fast path may leave half-filled before the strict path
+/// takes over and replaces it).
+fn parse_claims_into(json: &[u8], out: &mut Claims) -> Result<(), JwtError> {
+    if fast::claims(json, out).is_none() {
+        *out = parse_claims_strict(json)?;
+    }
+    Ok(())
+}
+
+fn parse_claims_strict(json: &[u8]) -> Result<Claims, JwtError> {
     serde_json::from_slice(json).map_err(|e| classify(&e, Part::Claims))
 }
 
 /// Parses a claims object strictly, without any signature check (for inspection tools).
 pub fn parse_claims_unverified(json: &[u8]) -> Result<Claims, JwtError> {
-    parse_claims(json)
+    let mut claims = Claims::default();
+    parse_claims_into(json, &mut claims)?;
+    Ok(claims)
+}
+
+/// The fast path of header and claims parsing: a scanner for the plain forms real tokens use
+/// (member names and strings without escapes, non-negative integers, `true`, `false`, `null`,
+/// `aud` as an array of plain strings), which answers "not sure" (`None`) for anything else:
+/// an escape, a fraction or exponent, a nested value, a duplicate member, an unsupported
+/// algorithm, `crit`, `b64`, any syntax error. The caller then parses the whole input again
+/// with the strict `serde` path above, which gives the verdict and the error.
+///
+/// So this path only ever accepts, and what it accepts is exactly what the strict path accepts,
+/// with the same result: the tests check that on every input they build.
+mod fast {
+    use serde_json::Value;
+
+    use super::{Claims, Header};
+    use crate::jws::Algorithm;
+
+    struct Scan<'a> {
+        text: &'a str,
+        at: usize,
+    }
+
+    impl<'a> Scan<'a> {
+        /// The input must be UTF-8: strings are then sliced out at ASCII quotes, on character
+        /// boundaries, without checking each one again.
+        fn new(json: &'a [u8]) -> Option<Self> {
+            Some(Self {
+                text: std::str::from_utf8(json).ok()?,
+                at: 0,
+            })
+        }
+
+        fn bytes(&self) -> &'a [u8] {
+            self.text.as_bytes()
+        }
+
+        /// The next byte after JSON whitespace.
+        fn peek(&mut self) -> Option<u8> {
+            while let Some(&c) = self.bytes().get(self.at) {
+                if !matches!(c, b' ' | b'\t' | b'\n' | b'\r') {
+                    return Some(c);
+                }
+                self.at += 1;
+            }
+            None
+        }
+
+        fn eat(&mut self, wanted: u8) -> Option<()> {
+            (self.peek()? == wanted).then(|| self.at += 1)
+        }
+
+        fn at_end(&mut self) -> bool {
+            self.peek().is_none()
+        }
+
+        /// A string without escapes (and without the control characters JSON forbids).
+        fn string(&mut self) -> Option<&'a str> {
+            self.eat(b'"')?;
+            let start = self.at;
+            let len = string_end(&self.bytes()[start..])?;
+            if self.bytes()[start + len] != b'"' {
+                return None;
+            }
+            self.at = start + len + 1;
+            self.text.get(start..start + len)
+        }
+
+        /// A member name. The usual JOSE and JWT names (three letters, and `scope`) are
+        /// recognised by comparing the bytes after the opening quote directly (with their closing
+        /// quote, so that `"iss"` matches and `"issuer"` does not); any other is scanned.
+        fn name(&mut self) -> Option<&'a str> {
+            const fn word(name: [u8; 4]) -> u32 {
+                u32::from_le_bytes(name)
+            }
+            const THREE_LETTERS: [u32; 10] = [
+                word(*b"alg\""),
+                word(*b"kid\""),
+                word(*b"typ\""),
+                word(*b"iss\""),
+                word(*b"sub\""),
+                word(*b"aud\""),
+                word(*b"exp\""),
+                word(*b"nbf\""),
+                word(*b"iat\""),
+                word(*b"jti\""),
+            ];
+            if self.peek()? != b'"' {
+                return None;
+            }
+            let start = self.at + 1;
+            let rest = &self.bytes()[start..];
+            let len = match rest {
+                [a, b, c, d, ..] if THREE_LETTERS.contains(&word([*a, *b, *c, *d])) => 3,
+                [b's', b'c', b'o', b'p', b'e', b'"', ..] => 5,
+                _ => return self.string(),
+            };
+            self.at = start + len + 1;
+            self.text.get(start..start + len)
+        }
+
+        /// A non-negative integer of at most 19 digits (so it fits a `u64`), without a fraction
+        /// or an exponent, and without a leading zero (which JSON forbids).
+        fn integer(&mut self) -> Option<u64> {
+            self.peek()?;
+            let (mut value, mut digits) = (0u64, 0);
+            for &c in &self.bytes()[self.at..] {
+                let digit = c.wrapping_sub(b'0');
+                if digit > 9 {
+                    break;
+                }
+                if digits == 19 {
+                    return None;
+                }
+                value = value * 10 + u64::from(digit);
+                digits += 1;
+            }
+            let leading_zero = digits > 1 && self.bytes()[self.at] == b'0';
+            self.at += digits;
+            let fraction = matches!(self.bytes().get(self.at), Some(b'.' | b'e' | b'E'));
+            (digits > 0 && !leading_zero && !fraction).then_some(value)
+        }
+
+        /// `true`, `false` or `null`, followed by a delimiter.
+        fn literal(&mut self) -> Option<Value> {
+            self.peek()?;
+            let rest = &self.bytes()[self.at..];
+            let (value, len) = if rest.starts_with(b"true") {
+                (Value::Bool(true), 4)
+            } else if rest.starts_with(b"false") {
+                (Value::Bool(false), 5)
+            } else if rest.starts_with(b"null") {
+                (Value::Null, 4)
+            } else {
+                return None;
+            };
+            match rest.get(len) {
+                None | Some(b' ' | b'\t' | b'\n' | b'\r' | b',' | b'}' | b']') => {
+                    self.at += len;
+                    Some(value)
+                }
+                _ => None,
+            }
+        }
+
+        /// A string, an integer or a literal, as a JSON value.
+        fn scalar(&mut self) -> Option<Value> {
+            match self.peek()? {
+                b'"' => Some(Value::String(self.string()?.to_owned())),
+                b'0'..=b'9' => Some(Value::from(self.integer()?)),
+                _ => self.literal(),
+            }
+        }
+
+        /// An array of strings.
+        fn strings(&mut self) -> Option<Vec<String>> {
+            self.eat(b'[')?;
+            let mut all = Vec::new();
+            if self.eat(b']').is_some() {
+                return Some(all);
+            }
+            loop {
+                all.push(self.string()?.to_owned());
+                match self.peek()? {
+                    b',' => self.at += 1,
+                    b']' => {
+                        self.at += 1;
+                        return Some(all);
+                    }
+                    _ => return None,
+                }
+            }
+        }
+
+        /// Calls `member` with each member name of an object (the value follows), then checks
+        /// that nothing but whitespace follows the object.
+        fn object(
+            &mut self,
+            mut member: impl FnMut(&mut Self, &'a str) -> Option<()>,
+        ) -> Option<()> {
+            self.eat(b'{')?;
+            if self.eat(b'}').is_none() {
+                loop {
+                    let name = self.name()?;
+                    self.eat(b':')?;
+                    member(self, name)?;
+                    match self.peek()? {
+                        b',' => self.at += 1,
+                        b'}' => {
+                            self.at += 1;
+                            break;
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+            self.at_end().then_some(())
+        }
+    }
+
+    /// The index of the first `"`, `\\` or control character, eight bytes at a time.
+    ///
+    /// `zero(x)` flags the zero bytes of `x` and may also flag bytes above the first real one
+    /// (borrows), never below; so the lowest flag over the three tests is the first stop byte.
+    fn string_end(bytes: &[u8]) -> Option<usize> {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+        let mut chunks = bytes.chunks_exact(8);
+        let mut at = 0;
+        for chunk in &mut chunks {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            let x = u64::from_le_bytes(word);
+            let stops = zero(x ^ (ONES * u64::from(b'"')))
+                | zero(x ^ (ONES * u64::from(b'\\')))
+                // Bytes below 0x20 (without the high bit).
+                | (x.wrapping_sub(ONES * 0x20) & !x & HIGH);
+            if stops != 0 {
+                return Some(at + stops.trailing_zeros() as usize / 8);
+            }
+            at += 8;
+        }
+        let tail = chunks.remainder();
+        tail.iter()
+            .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+            .map(|i| at + i)
+    }
+
+    #[cfg(test)]
+    #[test]
+    fn string_end_finds_the_first_stop_byte_wherever_it_is() {
+        let naive = |bytes: &[u8]| {
+            bytes
+                .iter()
+                .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+        };
+        let fillers: &[u8] = b"a~\x7f\x80\xc3\xff!#[\x21\x1f";
+        for len in 0..40 {
+            for &filler in fillers {
+                let plain = vec![filler; len];
+                assert_eq!(string_end(&plain), naive(&plain));
+                for at in 0..len {
+                    for stop in [b'"', b'\\', 0x00, 0x1f, 0x01] {
+                        let mut bytes = plain.clone();
+                        bytes[at] = stop;
+                        if at + 1 < len {
+                            bytes[at + 1] = 0x00;
+                        }
+                        assert_eq!(string_end(&bytes), naive(&bytes), "{bytes:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sets a member seen for the first time; a repeat is left to the strict path.
+    fn once<T>(slot: &mut Option<T>, value: T) -> Option<()> {
+        slot.is_none().then(|| *slot = Some(value))
+    }
+
+    /// A header with only `alg` (supported), `kid` and `typ`.
+    pub(super) fn header(json: &[u8]) -> Option<Header> {
+        let mut scan = Scan::new(json)?;
+        let (mut alg, mut kid, mut typ) = (None, None, None);
+        scan.object(|scan, name| match name {
+            "alg" => once(&mut alg, Algorithm::from_name(scan.string()?)?),
+            "kid" => once(&mut kid, scan.string()?),
+            "typ" => once(&mut typ, scan.string()?),
+            _ => None,
+        })?;
+        Some(Header {
+            alg: alg?,
+            kid: kid.map(str::to_owned),
+            typ: typ.map(str::to_owned),
+        })
+    }
+
+    /// Claims whose members are all plain values, written into `c` (a fresh `Claims`); `None`
+    /// leaves `c` partly filled, for the caller to replace.
+    pub(super) fn claims(json: &[u8], c: &mut Claims) -> Option<()> {
+        let mut scan = Scan::new(json)?;
+        let (mut aud, mut exp, mut nbf, mut iat) = (None, None, None, None);
+        scan.object(|scan, name| match name {
+            "iss" => once(&mut c.iss, scan.string()?.to_owned()),
+            "sub" => once(&mut c.sub, scan.string()?.to_owned()),
+            "jti" => once(&mut c.jti, scan.string()?.to_owned()),
+            "scope" => once(&mut c.scope, scan.string()?.to_owned()),
+            "aud" => {
+                let value = if scan.peek()? == b'[' {
+                    scan.strings()?
+                } else {
+                    vec![scan.string()?.to_owned()]
+                };
+                once(&mut aud, value)
+            }
+            "exp" => once(&mut exp, scan.integer()?),
+            "nbf" => once(&mut nbf, scan.integer()?),
+            "iat" => once(&mut iat, scan.integer()?),
+            _ => {
+                let value = scan.scalar()?;
+                c.extra
+                    .insert(name.to_owned(), value)
+                    .is_none()
+                    .then_some(())
+            }
+        })?;
+        c.aud = aud.unwrap_or_default();
+        (c.exp, c.nbf, c.iat) = (exp, nbf, iat);
+        Some(())
+    }
 }
 
 // ---- minting --------------------------------------------------------------------------------
@@ -1014,6 +1409,140 @@ mod tests {
             .push("https://other.example".into());
         let token = mint(&key, &with(claims(), "iss", json!("https://other.example"))).unwrap();
         assert!(other.validate(&token).is_ok());
+    }
+
+    /// Inputs for the fast/strict differential tests: hand-written edge cases, then every
+    /// single-byte replacement, deletion and insertion of a realistic document with bytes that
+    /// matter to JSON.
+    fn json_variants(base: &str, edge_cases: &[&str]) -> Vec<Vec<u8>> {
+        let interesting: &[u8] = b"\"\\{}[],: \t0129-.eEtfnu\x01\x7f\xc3\xa9\xff";
+        let mut all: Vec<Vec<u8>> = edge_cases.iter().map(|c| c.as_bytes().to_vec()).collect();
+        let base = base.as_bytes();
+        all.push(base.to_vec());
+        for at in 0..base.len() {
+            let mut deleted = base.to_vec();
+            deleted.remove(at);
+            all.push(deleted);
+            for &b in interesting {
+                let mut replaced = base.to_vec();
+                replaced[at] = b;
+                all.push(replaced);
+                let mut inserted = base.to_vec();
+                inserted.insert(at, b);
+                all.push(inserted);
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn fast_claims_path_accepts_only_what_the_strict_path_accepts_and_agrees() {
+        let base = "{\"iss\":\"https://i.example\",\"sub\":\"s\",\"aud\":[\"a\",\"b\"],\
+                    \"exp\":1700000300,\"nbf\":0,\"iat\":17,\"jti\":\"j\",\"scope\":\"x y\",\
+                    \"n\":5,\"t\":true,\"f\":false,\"z\":null,\"u\":\"\u{e9}\"}";
+        let edge_cases = [
+            "{}",
+            " { } ",
+            r#"{"aud":[]}"#,
+            r#"{"aud":"a"}"#,
+            r#"{"exp":01}"#,
+            r#"{"exp":1.5}"#,
+            r#"{"exp":1e3}"#,
+            r#"{"exp":-1}"#,
+            r#"{"exp":-0}"#,
+            r#"{"exp":18446744073709551615}"#,
+            r#"{"exp":99999999999999999999}"#,
+            r#"{"exp":9999999999999999999}"#,
+            r#"{"x":1,"x":1}"#,
+            r#"{"iss":"a","iss":"a"}"#,
+            r#"{"iss":"a\u0062"}"#,
+            r#"{"i\u0073s":"a"}"#,
+            r#"{"x":truex}"#,
+            r#"{"x":[1]}"#,
+            r#"{"x":{}}"#,
+            "{\"x\":\"\u{7f}\"}",
+            "\u{feff}{}",
+            r#"{"aud":["a",]}"#,
+            r#"{"a":1,}"#,
+            r#"{"a":1} x"#,
+            r#"{"a":1}{}"#,
+        ];
+        let mut fast_hits = 0;
+        for json in json_variants(base, &edge_cases) {
+            let mut fast = Claims::default();
+            if fast::claims(&json, &mut fast).is_some() {
+                fast_hits += 1;
+                assert_eq!(
+                    parse_claims_strict(&json),
+                    Ok(fast),
+                    "{}",
+                    String::from_utf8_lossy(&json)
+                );
+            }
+        }
+        assert!(
+            fast_hits > 100,
+            "the fast path is exercised ({fast_hits} hits)"
+        );
+    }
+
+    #[test]
+    fn fast_header_path_accepts_only_what_the_strict_path_accepts_and_agrees() {
+        let base = r#"{"alg":"HS256","typ":"JWT","kid":"k-1"}"#;
+        let edge_cases = [
+            r#"{"alg":"none"}"#,
+            r#"{"alg":"HS256","crit":["exp"]}"#,
+            r#"{"alg":"HS256","b64":false}"#,
+            r#"{"alg":"HS256","alg":"HS256"}"#,
+            r#"{"alg":"HS2\u00356"}"#,
+            r#"{"kid":"k"}"#,
+            r#"{"alg":"ES256","kid":null}"#,
+        ];
+        let mut fast_hits = 0;
+        for json in json_variants(base, &edge_cases) {
+            if let Some(fast) = fast::header(&json) {
+                fast_hits += 1;
+                assert_eq!(
+                    parse_header_strict(&json),
+                    Ok(fast),
+                    "{}",
+                    String::from_utf8_lossy(&json)
+                );
+            }
+        }
+        assert!(
+            fast_hits > 20,
+            "the fast path is exercised ({fast_hits} hits)"
+        );
+    }
+
+    #[test]
+    fn splits_exactly_at_the_first_and_last_dots_wherever_they_are() {
+        for len in 0..40 {
+            for first in 0..len {
+                for last in first..len {
+                    let mut token = vec![b'a'; len];
+                    token[first] = b'.';
+                    token[last] = b'.';
+                    // Neighbours that differ from '.' in one bit, or in the carry bit.
+                    for (i, byte) in token.iter_mut().enumerate() {
+                        if *byte != b'.' && i % 3 == 0 {
+                            *byte = if i % 2 == 0 { b'/' } else { 0xae };
+                        }
+                    }
+                    assert_eq!(first_dot(&token), Some(first), "{token:?}");
+                    assert_eq!(last_dot(&token), Some(last), "{token:?}");
+                    let expected = if first == last {
+                        Err(JwtError::NotCompact)
+                    } else {
+                        Ok((&token[..first], &token[first + 1..last], &token[last + 1..]))
+                    };
+                    assert_eq!(split(&token), expected);
+                }
+            }
+            assert_eq!(first_dot(&vec![b'-'; len]), None);
+            assert_eq!(last_dot(&vec![b'-'; len]), None);
+        }
     }
 
     #[test]
