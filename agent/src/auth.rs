@@ -216,7 +216,7 @@ impl Authenticator {
                         principal: v.claims.sub.clone().unwrap_or_default(),
                         scopes: Some(v.claims.scopes().map(str::to_owned).collect()),
                     }),
-                    Err(e) => match deliberately_accepted(&e, token, app) {
+                    Err(e) => match deliberately_accepted(&e, token, app, validator.keys()) {
                         Some(caller) => Ok(caller),
                         None => Err(AuthFailure::Invalid(e.to_string())),
                     },
@@ -245,13 +245,13 @@ impl Authenticator {
 
 /// The deliberate defects that accept a refused token: its caller, read from the unverified
 /// claims.
-fn deliberately_accepted(e: &JwtError, token: &str, app: &App) -> Option<Caller> {
+fn deliberately_accepted(e: &JwtError, token: &str, app: &App, keys: &JwkSet) -> Option<Caller> {
     let d = &app.agent.settings.defects;
     let accept = match e {
         JwtError::Replayed => d.has(Defect::ReplayedJtiAccepted),
         JwtError::Expired => d.has(Defect::ExpiredTokenAccepted),
         JwtError::Unsigned => d.has(Defect::AlgNoneAccepted),
-        _ => false,
+        _ => d.has(Defect::AlgConfusionAccepted) && confused(token, keys),
     };
     if !accept {
         return None;
@@ -265,6 +265,36 @@ fn deliberately_accepted(e: &JwtError, token: &str, app: &App) -> Option<Caller>
         principal: claims.sub.clone().unwrap_or_default(),
         scopes: Some(claims.scopes().map(str::to_owned).collect()),
     })
+}
+
+/// The algorithm-confusion bug (defect `alg-confusion-accepted`): an HS256 token whose HMAC
+/// verifies with the PEM text of one of the agent's public keys as the secret.
+fn confused(token: &str, keys: &JwkSet) -> bool {
+    let mut parts = token.split('.');
+    let (Some(header), Some(payload), Some(signature), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    let b64 = &base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let hs256 = b64
+        .decode(header)
+        .ok()
+        .and_then(|h| serde_json::from_slice::<serde_json::Value>(&h).ok())
+        .is_some_and(|h| h["alg"] == "HS256");
+    let Ok(signature) = b64.decode(signature) else {
+        return false;
+    };
+    let input = format!("{header}.{payload}");
+    hs256
+        && keys
+            .keys()
+            .iter()
+            .filter_map(VerifyingKey::spki_pem)
+            .any(|pem| {
+                VerifyingKey::hmac(Algorithm::HS256, pem.as_bytes())
+                    .is_ok_and(|k| k.verify(input.as_bytes(), &signature).is_ok())
+            })
 }
 
 /// Whether the path is the JSON-RPC endpoint (the error body is then a JSON-RPC envelope).

@@ -185,6 +185,9 @@ defects! {
     /// An unsigned (`alg: none`) bearer token is accepted.
     AlgNoneAccepted = "alg-none-accepted", ["SEC-JWT-05"],
         "an unsigned bearer token (alg none) is accepted instead of 401";
+    /// An HS256 token keyed with the PEM of the agent's public key is accepted (RFC 8725 §2.1).
+    AlgConfusionAccepted = "alg-confusion-accepted", ["SEC-JWT-06"],
+        "an HS256 token whose HMAC secret is the PEM of the agent's public key is accepted instead of 401";
     /// A `required` extension that the request does not activate is not enforced.
     RequiredExtensionNotEnforced = "required-extension-not-enforced", ["SEC-MI-01", "EXT-01"],
         "a request that does not activate the required message-integrity extension is served instead of -32008";
@@ -221,6 +224,7 @@ impl Defect {
                 | Self::ReplayedJtiAccepted
                 | Self::ExpiredTokenAccepted
                 | Self::AlgNoneAccepted
+                | Self::AlgConfusionAccepted
                 | Self::RequiredExtensionNotEnforced
                 | Self::ExtensionNotEchoed
                 | Self::StaleIntegrityAccepted

@@ -177,6 +177,95 @@ pub fn signing_key(jwk: &Value) -> Result<SigningKey, JwkError> {
     })
 }
 
+/// The layout of ring's P-256 PKCS#8 v1 documents up to the private scalar (RFC 5915 §3 inside
+/// RFC 5208): `PrivateKeyInfo { 0, id-ecPublicKey/prime256v1, ECPrivateKey { 1, d, [1] point } }`.
+const P256_PKCS8_HEAD: &[u8] = &[
+    0x30, 0x81, 0x87, 0x02, 0x01, 0x00, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02,
+    0x01, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x04, 0x6d, 0x30, 0x6b, 0x02,
+    0x01, 0x01, 0x04, 0x20,
+];
+/// Between the P-256 scalar and the uncompressed point.
+const P256_PKCS8_MIDDLE: &[u8] = &[0xa1, 0x44, 0x03, 0x42, 0x00, 0x04];
+/// The PKCS#8 v2 layout of an Ed25519 key up to the seed (RFC 8410 §7 and §10.3: the public
+/// key follows as `[1] IMPLICIT BIT STRING`).
+const ED25519_PKCS8_HEAD: &[u8] = &[
+    0x30, 0x51, 0x02, 0x01, 0x01, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
+];
+/// Between the Ed25519 seed and the public key.
+const ED25519_PKCS8_MIDDLE: &[u8] = &[0x81, 0x21, 0x00];
+
+/// Splits `doc` as `head || a (a_len bytes) || middle || b (the rest, b_len bytes)`.
+fn split_pkcs8<'a>(
+    doc: &'a [u8],
+    head: &[u8],
+    a_len: usize,
+    middle: &[u8],
+    b_len: usize,
+) -> Option<(&'a [u8], &'a [u8])> {
+    let rest = doc.strip_prefix(head)?;
+    let (a, rest) = rest.split_at_checked(a_len)?;
+    let b = rest.strip_prefix(middle)?;
+    (b.len() == b_len).then_some((a, b))
+}
+
+/// A fresh private JWK (RFC 7518 §6.2.2, RFC 8037 §2, §6.4) for HS256/384/512, ES256 or
+/// `EdDSA`, with `alg`, `use: "sig"` and `kid`: what a deployment would store and a test kit
+/// mints with. RSA keys cannot be generated here.
+pub fn generate_private(alg: Algorithm, kid: &str) -> Result<Value, JwkError> {
+    use ring::signature as sig;
+    let rng = ring::rand::SystemRandom::new();
+    let rejected = || JwkError::Key(KeyError::Rejected { alg });
+    let encode = |b: &[u8]| Value::from(base64url::encode(b));
+    let mut jwk = Map::new();
+    match alg {
+        Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512 => {
+            let len = match alg {
+                Algorithm::HS256 => 32,
+                Algorithm::HS384 => 48,
+                _ => 64,
+            };
+            let mut secret = vec![0u8; len];
+            ring::rand::SecureRandom::fill(&rng, &mut secret).map_err(|_| rejected())?;
+            jwk.insert("kty".into(), "oct".into());
+            jwk.insert("k".into(), encode(&secret));
+        }
+        Algorithm::ES256 => {
+            let doc =
+                sig::EcdsaKeyPair::generate_pkcs8(&sig::ECDSA_P256_SHA256_FIXED_SIGNING, &rng)
+                    .map_err(|_| rejected())?;
+            let (d, point) = split_pkcs8(doc.as_ref(), P256_PKCS8_HEAD, 32, P256_PKCS8_MIDDLE, 64)
+                .ok_or_else(rejected)?;
+            jwk.insert("kty".into(), "EC".into());
+            jwk.insert("crv".into(), "P-256".into());
+            jwk.insert("x".into(), encode(&point[..32]));
+            jwk.insert("y".into(), encode(&point[32..]));
+            jwk.insert("d".into(), encode(d));
+        }
+        Algorithm::EdDSA => {
+            let doc = sig::Ed25519KeyPair::generate_pkcs8(&rng).map_err(|_| rejected())?;
+            let (seed, public) = split_pkcs8(
+                doc.as_ref(),
+                ED25519_PKCS8_HEAD,
+                32,
+                ED25519_PKCS8_MIDDLE,
+                32,
+            )
+            .ok_or_else(rejected)?;
+            jwk.insert("kty".into(), "OKP".into());
+            jwk.insert("crv".into(), "Ed25519".into());
+            jwk.insert("x".into(), encode(public));
+            jwk.insert("d".into(), encode(seed));
+        }
+        Algorithm::RS256 | Algorithm::PS256 => {
+            return Err(JwkError::Unsupported("RSA key generation"));
+        }
+    }
+    jwk.insert("alg".into(), alg.name().into());
+    jwk.insert("use".into(), "sig".into());
+    jwk.insert("kid".into(), kid.into());
+    Ok(Value::Object(jwk))
+}
+
 /// A set of verifying keys, looked up by `kid` and algorithm.
 #[derive(Debug, Clone, Default)]
 pub struct JwkSet {
@@ -302,6 +391,38 @@ impl FromIterator<VerifyingKey> for Result<JwkSet, JwkError> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn generated_private_jwks_sign_and_their_public_halves_verify() {
+        for alg in [
+            Algorithm::HS256,
+            Algorithm::HS512,
+            Algorithm::ES256,
+            Algorithm::EdDSA,
+        ] {
+            let jwk = generate_private(alg, "k1").unwrap();
+            assert_eq!(jwk["kid"], "k1");
+            assert_eq!(jwk["alg"], alg.name());
+            let key = signing_key(&jwk).unwrap();
+            let signature = key.sign(b"input").unwrap();
+            let public = if alg.is_symmetric() {
+                verifying_key(&jwk).unwrap()
+            } else {
+                // Only the public members: `d` must not be needed to verify.
+                let mut public = jwk.clone();
+                public.as_object_mut().unwrap().remove("d");
+                verifying_key(&public).unwrap()
+            };
+            assert_eq!(public.verify(b"input", &signature), Ok(()), "{alg}");
+            assert!(public.verify(b"other", &signature).is_err(), "{alg}");
+            // Two generated keys differ.
+            assert_ne!(jwk, generate_private(alg, "k1").unwrap());
+        }
+        assert!(matches!(
+            generate_private(Algorithm::RS256, "k"),
+            Err(JwkError::Unsupported(_))
+        ));
+    }
 
     #[test]
     fn infers_the_algorithm_only_when_unambiguous() {

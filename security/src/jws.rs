@@ -654,6 +654,93 @@ impl VerifyingKey {
     }
 }
 
+/// DER definite length (X.690 §8.1.3).
+fn der_len(out: &mut Vec<u8>, len: usize) {
+    if len < 0x80 {
+        // Short form: one byte.
+        out.push(u8::try_from(len).unwrap_or(0));
+    } else {
+        let bytes = len.to_be_bytes();
+        let skip = bytes.iter().take_while(|&&b| b == 0).count();
+        out.push(0x80 | u8::try_from(bytes.len() - skip).unwrap_or(0));
+        out.extend_from_slice(&bytes[skip..]);
+    }
+}
+
+/// A DER TLV.
+fn der(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(content.len() + 6);
+    out.push(tag);
+    der_len(&mut out, content.len());
+    out.extend_from_slice(content);
+    out
+}
+
+/// A non-negative DER INTEGER from big-endian magnitude bytes.
+fn der_uint(magnitude: &[u8]) -> Vec<u8> {
+    let m = strip_leading_zeros(magnitude);
+    let mut content = Vec::with_capacity(m.len() + 1);
+    if m.first().is_none_or(|&b| b & 0x80 != 0) {
+        content.push(0);
+    }
+    content.extend_from_slice(m);
+    der(0x02, &content)
+}
+
+/// `AlgorithmIdentifier` DER of id-ecPublicKey with the prime256v1 curve (RFC 5480 §2.1.1).
+const EC_P256_ALGORITHM: &[u8] = &[
+    0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48,
+    0xce, 0x3d, 0x03, 0x01, 0x07,
+];
+/// `AlgorithmIdentifier` DER of id-Ed25519 (RFC 8410 §3).
+const ED25519_ALGORITHM: &[u8] = &[0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70];
+/// `AlgorithmIdentifier` DER of rsaEncryption with NULL parameters (RFC 3279 §2.3.1).
+const RSA_ALGORITHM: &[u8] = &[
+    0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00,
+];
+
+impl VerifyingKey {
+    /// The public key as a DER `SubjectPublicKeyInfo` (RFC 5280 §4.1.2.7; RFC 3279, RFC 5480,
+    /// RFC 8410 for the algorithms); `None` for HMAC secrets.
+    ///
+    /// Verification never needs this: it exists so that a test kit can build the HMAC secrets of
+    /// the algorithm-confusion attack (an HS256 token keyed with the public key's encodings).
+    pub fn spki_der(&self) -> Option<Vec<u8>> {
+        let (algorithm, key): (&[u8], Vec<u8>) = match &self.material {
+            Verifier::Hmac(_) => return None,
+            Verifier::Rsa(key) => {
+                let mut seq = der_uint(&key.n);
+                seq.extend_from_slice(&der_uint(&key.e));
+                (RSA_ALGORITHM, der(0x30, &seq))
+            }
+            Verifier::Point(point) if self.alg == Algorithm::ES256 => {
+                (EC_P256_ALGORITHM, point.clone())
+            }
+            Verifier::Point(point) => (ED25519_ALGORITHM, point.clone()),
+        };
+        let mut bits = Vec::with_capacity(key.len() + 1);
+        bits.push(0); // no unused bits
+        bits.extend_from_slice(&key);
+        let mut content = algorithm.to_vec();
+        content.extend_from_slice(&der(0x03, &bits));
+        Some(der(0x30, &content))
+    }
+
+    /// [`spki_der`](Self::spki_der) as PEM (RFC 7468 §13): `-----BEGIN PUBLIC KEY-----`, base64
+    /// in 64-character lines, a final newline.
+    pub fn spki_pem(&self) -> Option<String> {
+        use base64::Engine as _;
+        let b64 = base64::engine::general_purpose::STANDARD.encode(self.spki_der()?);
+        let mut pem = String::from("-----BEGIN PUBLIC KEY-----\n");
+        for line in b64.as_bytes().chunks(64) {
+            pem.push_str(std::str::from_utf8(line).unwrap_or(""));
+            pem.push('\n');
+        }
+        pem.push_str("-----END PUBLIC KEY-----\n");
+        Some(pem)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -678,6 +765,55 @@ mod tests {
                 "{alg}"
             );
         }
+    }
+
+    #[test]
+    fn spki_of_the_rfc_8410_ed25519_example() {
+        // RFC 8410 §10.1: the example public key and its PEM.
+        let body = "MCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=";
+        let key = VerifyingKey::ed25519(&[
+            0x19, 0xbf, 0x44, 0x09, 0x69, 0x84, 0xcd, 0xfe, 0x85, 0x41, 0xba, 0xc1, 0x67, 0xdc,
+            0x3b, 0x96, 0xc8, 0x50, 0x86, 0xaa, 0x30, 0xb6, 0xb6, 0xcb, 0x0c, 0x5c, 0x38, 0xad,
+            0x70, 0x31, 0x66, 0xe1,
+        ])
+        .unwrap();
+        assert_eq!(
+            key.spki_pem().unwrap(),
+            format!("-----BEGIN PUBLIC KEY-----\n{body}\n-----END PUBLIC KEY-----\n")
+        );
+    }
+
+    #[test]
+    fn spki_of_p256_and_rsa_keys_is_well_formed_der() {
+        let ec = SigningKey::generate(Algorithm::ES256).unwrap();
+        let der = ec.verifying_key().unwrap().spki_der().unwrap();
+        // SEQUENCE(89) { AlgorithmIdentifier(19), BIT STRING(66) { 0, 04 || x || y } }
+        assert_eq!(der.len(), 91);
+        assert_eq!(&der[..2], &[0x30, 89]);
+        assert_eq!(&der[2..23], EC_P256_ALGORITHM);
+        assert_eq!(&der[23..26], &[0x03, 66, 0x00]);
+        assert_eq!(der[26], 0x04);
+
+        // A 2048-bit modulus with its top bit set needs a leading zero and long-form lengths.
+        let n = [[0xc5u8; 1].as_slice(), &[0x11; 255]].concat();
+        let rsa = VerifyingKey::rsa(Algorithm::RS256, &n, &[1, 0, 1]).unwrap();
+        let der = rsa.spki_der().unwrap();
+        // SEQUENCE { AlgorithmIdentifier, BIT STRING { 0, SEQUENCE { INTEGER 00||n, INTEGER e } } }
+        let integers = 4 + 257 + 2 + 3;
+        let seq = 4 + integers;
+        let bits = 4 + 1 + seq;
+        assert_eq!(der.len(), 4 + RSA_ALGORITHM.len() + bits);
+        assert_eq!(&der[..4], &[0x30, 0x82, 0x01, 0x22]);
+        assert_eq!(&der[4..19], RSA_ALGORITHM);
+        assert_eq!(&der[19..24], &[0x03, 0x82, 0x01, 0x0f, 0x00]);
+        assert_eq!(&der[24..28], &[0x30, 0x82, 0x01, 0x0a]);
+        assert_eq!(&der[28..33], &[0x02, 0x82, 0x01, 0x01, 0x00]);
+        assert_eq!(&der[33..289], n.as_slice());
+        assert_eq!(&der[289..], &[0x02, 0x03, 0x01, 0x00, 0x01]);
+
+        let hmac = VerifyingKey::hmac(Algorithm::HS256, &[7; 32]).unwrap();
+        assert_eq!(hmac.spki_der(), None);
+        assert_eq!(hmac.spki_pem(), None);
     }
 
     #[test]

@@ -177,7 +177,7 @@ pub struct SelftestArgs {
     #[arg(long, value_name = "FILE")]
     pub agent_config: Option<PathBuf>,
     /// Security setup of the agent and the matching profile (keys generated at start):
-    /// `open` (no authentication), `bearer` (HS256 JWTs, iss/aud checked, jti replay refused,
+    /// `open` (no authentication), `bearer` (ES256 JWTs, iss/aud checked, jti replay refused,
     /// extended card on), `integrity` (the message-integrity extension required), `push`
     /// (webhooks to the kit's receiver, allow-listed as `localhost`) or `all` of them.
     #[arg(long, value_enum, default_value_t = SelftestMode::Open)]
@@ -192,8 +192,9 @@ pub struct SelftestArgs {
 pub enum SelftestMode {
     /// No authentication.
     Open,
-    /// Bearer JWTs (HS256, issuer and audience checked, replayed `jti` refused); the profile
-    /// gets the minting key, so every request carries a fresh token.
+    /// Bearer JWTs (ES256 with a key made for the run, the agent holding its public JWKS;
+    /// issuer and audience checked, replayed `jti` refused); the profile gets the private JWK,
+    /// so every request carries a fresh token.
     Bearer,
     /// The message-integrity extension declared `required`; the profile gets the key and
     /// activates it, so every request is signed.
@@ -233,6 +234,47 @@ fn fresh_secret() -> String {
 /// An adjustment of the run's profile (what a selftest mode adds).
 pub type ProfilePatch = Box<dyn Fn(&mut Profile)>;
 
+/// `selftest --mode bearer`: an ES256 key made for this run; the agent verifies with its public
+/// half (a JWKS, as production agents do), the kit mints with the private JWK, and SEC-JWT-06 can
+/// try the algorithm-confusion attack on it.
+fn selftest_bearer(config: &mut a2a_reference_agent::config::Config) -> ProfilePatch {
+    let (private, jwks) = match a2a_security::jwk::generate_private(
+        a2a_security::jws::Algorithm::ES256,
+        "tck-selftest",
+    ) {
+        Ok(private) => {
+            let mut public = private.clone();
+            if let Some(o) = public.as_object_mut() {
+                o.remove("d");
+            }
+            (private.to_string(), serde_json::json!({"keys": [public]}))
+        }
+        // Unreachable with ring's key generation; the run's positive control would
+        // report it as an error.
+        Err(_) => (String::new(), serde_json::json!({"keys": []})),
+    };
+    "bearer".clone_into(&mut config.auth.mode);
+    config.auth.hs256_secret = None;
+    config.auth.jwks = Some(jwks.to_string());
+    config.auth.issuer = Some(SELFTEST_ISSUER.into());
+    config.auth.audience = Some(SELFTEST_AUDIENCE.into());
+    config.auth.replay = true;
+    "on".clone_into(&mut config.capabilities.extended_card);
+    Box::new(move |profile: &mut Profile| {
+        profile.jwt = Some(crate::profile::JwtMinting {
+            hs256_secret: None,
+            private_jwk_file: None,
+            private_jwk: Some(crate::profile::Secret::new(private.clone())),
+            kid: None,
+            iss: SELFTEST_ISSUER.into(),
+            aud: SELFTEST_AUDIENCE.into(),
+            sub: None,
+            scopes: Vec::new(),
+        });
+        profile.replay_protection = true;
+    })
+}
+
 /// Configures the agent for `mode` and returns the matching profile adjustment.
 pub fn selftest_mode(
     mode: SelftestMode,
@@ -255,27 +297,7 @@ pub fn selftest_mode(
                 }
             })
         }
-        SelftestMode::Bearer => {
-            let secret = fresh_secret();
-            "bearer".clone_into(&mut config.auth.mode);
-            config.auth.hs256_secret = Some(secret.clone());
-            config.auth.issuer = Some(SELFTEST_ISSUER.into());
-            config.auth.audience = Some(SELFTEST_AUDIENCE.into());
-            config.auth.replay = true;
-            "on".clone_into(&mut config.capabilities.extended_card);
-            Box::new(move |profile: &mut Profile| {
-                profile.jwt = Some(crate::profile::JwtMinting {
-                    hs256_secret: Some(crate::profile::Secret::new(secret.clone())),
-                    private_jwk_file: None,
-                    kid: None,
-                    iss: SELFTEST_ISSUER.into(),
-                    aud: SELFTEST_AUDIENCE.into(),
-                    sub: None,
-                    scopes: Vec::new(),
-                });
-                profile.replay_protection = true;
-            })
-        }
+        SelftestMode::Bearer => selftest_bearer(config),
         SelftestMode::Integrity => {
             let secret = fresh_secret();
             config.integrity.enabled = true;

@@ -173,8 +173,10 @@ pub struct OAuth2 {
 pub struct JwtMinting {
     /// HS256 shared secret.
     pub hs256_secret: Option<Secret>,
-    /// A private JWK file (RS256/ES256/EdDSA).
+    /// A private JWK file (RS256, PS256, ES256 or `EdDSA`; its `alg` names the algorithm).
     pub private_jwk_file: Option<PathBuf>,
+    /// The same private JWK inline (or `{ env = "NAME" }`), instead of a file.
+    pub private_jwk: Option<Secret>,
     /// `kid` to put in the header.
     pub kid: Option<String>,
     /// Issuer.
@@ -472,10 +474,10 @@ impl Profile {
         if let Some(o) = &c.oauth2 {
             r = r.secret(o.client_secret.expose());
         }
-        if let Some(j) = &self.jwt
-            && let Some(s) = &j.hs256_secret
-        {
-            r = r.secret(s.expose());
+        if let Some(j) = &self.jwt {
+            for s in [&j.hs256_secret, &j.private_jwk].into_iter().flatten() {
+                r = r.secret(s.expose());
+            }
         }
         if let Some(i) = &self.extensions.integrity {
             r = r.secret(i.secret.expose());

@@ -1,5 +1,5 @@
 //! The authentication, JWT and replay scenarios are proven on the reference agent, in-process on
-//! 127.0.0.1:0, set up as `selftest --mode bearer` sets it up (HS256 tokens, iss/aud checked,
+//! 127.0.0.1:0, set up as `selftest --mode bearer` sets it up (ES256 tokens, iss/aud checked,
 //! replayed `jti` refused): (a) the correct agent passes every one on each version and binding,
 //! and the open agent makes none of them pass; (b) each security defect turns exactly the listed
 //! scenarios red; (c) the scenarios no defect reaches fail against a wiremock agent that accepts
@@ -93,6 +93,14 @@ async fn the_bearer_agent_passes_every_auth_scenario_on_each_version_and_binding
             .filter(|r| r.verdict.kind() == VerdictKind::Pass)
             .count();
         assert!(passed >= 14, "{version} {binding}: only {passed} passed");
+        // The ES256 key makes the whole JWT group applicable, algorithm confusion included.
+        for r in report
+            .results
+            .iter()
+            .filter(|r| r.scenario.id.starts_with("SEC-JWT-"))
+        {
+            assert_eq!(r.verdict.kind(), VerdictKind::Pass, "{}", r.scenario.id);
+        }
     }
 }
 
@@ -130,6 +138,7 @@ const TABLE: &[(&str, &[&str])] = &[
     ("replayed-jti-accepted", &["SEC-REPLAY-01"]),
     ("expired-token-accepted", &["SEC-JWT-01"]),
     ("alg-none-accepted", &["SEC-JWT-05"]),
+    ("alg-confusion-accepted", &["SEC-JWT-06"]),
 ];
 
 async fn exactly(defect: &str) {
@@ -179,6 +188,7 @@ defect_tests! {
     replayed_jti_accepted_turns_replay_red => "replayed-jti-accepted",
     expired_token_accepted_turns_exp_red => "expired-token-accepted",
     alg_none_accepted_turns_alg_none_red => "alg-none-accepted",
+    alg_confusion_accepted_turns_confusion_red => "alg-confusion-accepted",
 }
 
 // ---- (c) a lax agent: any bearer token is accepted, the challenge names another scheme ----
@@ -206,7 +216,7 @@ fn lax_card(base: &str, version: ProtocolVersion) -> Value {
     }
 }
 
-async fn run_lax(version: ProtocolVersion, challenge: &str) -> RunReport {
+async fn run_lax(version: ProtocolVersion, challenge: &str, asymmetric: bool) -> RunReport {
     let server = MockServer::start().await;
     let base = server.uri();
     Mock::given(method("GET"))
@@ -253,8 +263,13 @@ async fn run_lax(version: ProtocolVersion, challenge: &str) -> RunReport {
     config.profile.mode = Mode::Dev;
     config.profile.replay_protection = true;
     config.profile.jwt = Some(JwtMinting {
-        hs256_secret: Some(Secret::new("a-lax-agent-secret-of-32-bytes-or-more")),
+        hs256_secret: (!asymmetric).then(|| Secret::new("a-lax-agent-secret-of-32-bytes-or-more")),
         private_jwk_file: None,
+        private_jwk: asymmetric.then(|| {
+            let jwk = a2a_security::jwk::generate_private(a2a_security::jws::Algorithm::EdDSA, "k")
+                .unwrap();
+            Secret::new(jwk.to_string())
+        }),
         kid: None,
         iss: "https://issuer.a2a-kit.invalid".into(),
         aud: "lax-agent".into(),
@@ -273,7 +288,7 @@ async fn run_lax(version: ProtocolVersion, challenge: &str) -> RunReport {
 
 #[tokio::test]
 async fn an_agent_that_accepts_any_bearer_token_fails_the_token_scenarios() {
-    let report = run_lax(ProtocolVersion::V1_0, "Basic realm=\"lax\"").await;
+    let report = run_lax(ProtocolVersion::V1_0, "Basic realm=\"lax\"", false).await;
     let found = red(&report);
     for id in [
         "AUTH-01",
@@ -291,10 +306,13 @@ async fn an_agent_that_accepts_any_bearer_token_fails_the_token_scenarios() {
     ] {
         assert!(found.contains(id), "{id} not red: {found:?}");
     }
-    let report = run_lax(ProtocolVersion::V0_3, "Basic realm=\"lax\"").await;
+    // With an asymmetric minting key, the algorithm-confusion forgeries are accepted too.
+    let report = run_lax(ProtocolVersion::V1_0, "Basic realm=\"lax\"", true).await;
+    assert!(red(&report).contains("SEC-JWT-06"), "{:?}", red(&report));
+    let report = run_lax(ProtocolVersion::V0_3, "Basic realm=\"lax\"", false).await;
     assert!(red(&report).contains("AUTH-08"), "{:?}", red(&report));
     // A challenge that does not parse (unterminated quoted-string).
-    let report = run_lax(ProtocolVersion::V1_0, "Bearer realm=\"lax").await;
+    let report = run_lax(ProtocolVersion::V1_0, "Bearer realm=\"lax", false).await;
     assert!(red(&report).contains("SEC-AUTH-02"), "{:?}", red(&report));
 }
 
@@ -309,7 +327,12 @@ async fn a_refused_positive_control_is_an_error_not_a_verdict() {
     let mut config = RunConfig::new(format!("{}/.well-known/agent-card.json", agent.base_url()));
     patch(&mut config.profile);
     if let Some(jwt) = config.profile.jwt.as_mut() {
-        jwt.hs256_secret = Some(Secret::new("not-the-agents-secret-but-32-bytes-long"));
+        let other = a2a_security::jwk::generate_private(
+            a2a_security::jws::Algorithm::ES256,
+            "tck-selftest",
+        )
+        .unwrap();
+        jwt.private_jwk = Some(Secret::new(other.to_string()));
     }
     config.profile.mode = Mode::Dev;
     config.selection = Selection {

@@ -104,6 +104,36 @@ pub fn unsigned(sub: &str) -> String {
     }))
 }
 
+/// An ES256 key (kid `es`) made once per test process, the agent's second accepted issuer key.
+pub fn es256_private() -> &'static Value {
+    static KEY: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| a2a_security::jwk::generate_private(Algorithm::ES256, "es").unwrap())
+}
+
+/// The JWKS holding the public half of [`es256_private`].
+pub fn es256_jwks() -> String {
+    let mut public = es256_private().clone();
+    public.as_object_mut().unwrap().remove("d");
+    json!({"keys": [public]}).to_string()
+}
+
+/// The algorithm-confusion forgery: an HS256 token for `sub` whose HMAC secret is the PEM of
+/// the ES256 public key, naming that key's `kid`.
+pub fn confused(sub: &str) -> String {
+    let public = a2a_security::jwk::verifying_key(es256_private()).unwrap();
+    let key = SigningKey::hmac(Algorithm::HS256, public.spki_pem().unwrap().as_bytes())
+        .unwrap()
+        .with_kid("es");
+    a2a_security::jwt::mint(
+        &key,
+        &json!({
+            "iss": ISSUER, "aud": AUDIENCE, "sub": sub, "scope": SCRIPTED_SCOPE,
+            "iat": now(), "exp": now() + 600, "jti": uuid::Uuid::new_v4().to_string(),
+        }),
+    )
+    .unwrap()
+}
+
 /// Signs requests for the message-integrity extension, `age` seconds in the past.
 pub fn signer(age: u64) -> Signer {
     let key = IntegrityKey::new(MI_KEY_ID, MI_SECRET.as_bytes()).unwrap();

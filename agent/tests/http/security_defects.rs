@@ -26,6 +26,7 @@ const PROBES: &[&str] = &[
     "SEC-REPLAY-01",
     "SEC-JWT-01",
     "SEC-JWT-05",
+    "SEC-JWT-06",
     "SEC-MI-01",
     "EXT-01",
     "EXT-05",
@@ -42,6 +43,7 @@ const PROBES: &[&str] = &[
 fn config() -> Config {
     let mut c = with_integrity(bearer_config(), true);
     c.auth.skill_scopes.clear();
+    c.auth.jwks = Some(sec::es256_jwks());
     c.push.allow_private_webhooks = false;
     c.push.allowed_hosts = vec!["127.0.0.1".into()];
     c.push.backoff_ms = 10;
@@ -134,6 +136,12 @@ async fn holds(p: &Probe, id: &str) -> bool {
         "SEC-JWT-05" => {
             let r = p
                 .send(get_x().bearer(&sec::unsigned("alice")).signed(0))
+                .await;
+            r.status == 401
+        }
+        "SEC-JWT-06" => {
+            let r = p
+                .send(get_x().bearer(&sec::confused("alice")).signed(0))
                 .await;
             r.status == 401
         }
@@ -309,6 +317,7 @@ security_defect_tests! {
     replayed_jti_accepted => ReplayedJtiAccepted,
     expired_token_accepted => ExpiredTokenAccepted,
     alg_none_accepted => AlgNoneAccepted,
+    alg_confusion_accepted => AlgConfusionAccepted,
     required_extension_not_enforced => RequiredExtensionNotEnforced,
     extension_not_echoed => ExtensionNotEchoed,
     stale_integrity_accepted => StaleIntegrityAccepted,

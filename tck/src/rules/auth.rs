@@ -66,11 +66,27 @@ impl Minting {
         let Some(jwt) = &profile.jwt else {
             return Ok(None);
         };
-        let Some(secret) = &jwt.hs256_secret else {
-            return Err("token minting needs jwt.hs256_secret (private_jwk_file minting is not implemented yet)".into());
+        let mut key = match (&jwt.hs256_secret, &jwt.private_jwk_file, &jwt.private_jwk) {
+            (Some(secret), None, None) => {
+                SigningKey::hmac(Algorithm::HS256, secret.expose().as_bytes())
+                    .map_err(|e| format!("jwt.hs256_secret: {e}"))?
+            }
+            (None, Some(path), None) => {
+                let text = std::fs::read(path).map_err(|e| {
+                    format!("jwt.private_jwk_file: cannot read {}: {e}", path.display())
+                })?;
+                private_jwk(&text).map_err(|e| format!("jwt.private_jwk_file: {e}"))?
+            }
+            (None, None, Some(jwk)) => {
+                private_jwk(jwk.expose().as_bytes()).map_err(|e| format!("jwt.private_jwk: {e}"))?
+            }
+            _ => {
+                return Err(
+                    "[jwt] needs exactly one of hs256_secret, private_jwk_file and private_jwk"
+                        .into(),
+                );
+            }
         };
-        let mut key = SigningKey::hmac(Algorithm::HS256, secret.expose().as_bytes())
-            .map_err(|e| format!("jwt.hs256_secret: {e}"))?;
         if let Some(kid) = &jwt.kid {
             key = key.with_kid(kid.clone());
         }
@@ -80,6 +96,14 @@ impl Minting {
             aud: jwt.aud.clone(),
             scopes: jwt.scopes.clone(),
         }))
+    }
+
+    /// The public half of an asymmetric minting key; `None` for an HS256 secret.
+    pub fn public_key(&self) -> Option<a2a_security::jws::VerifyingKey> {
+        self.key
+            .verifying_key()
+            .ok()
+            .filter(|k| k.spki_der().is_some())
     }
 
     /// Valid claims for `sub`, with a fresh `jti`.
@@ -127,6 +151,16 @@ impl Minting {
     pub fn token(&self, sub: &str) -> Result<String, HarnessError> {
         self.mint(self.claims(sub))
     }
+}
+
+/// A private JWK (its errors never quote the key).
+fn private_jwk(text: &[u8]) -> Result<SigningKey, String> {
+    let jwk = a2a_security::json::parse_strict(text)
+        .map_err(|_| "not a JSON object (the key text is not shown)".to_owned())?;
+    if jwk.get("d").is_none() && jwk.get("k").is_none() {
+        return Err("a public key: minting needs the private JWK (with `d`)".into());
+    }
+    a2a_security::jwk::signing_key(&jwk).map_err(|e| e.to_string())
 }
 
 fn minting(cx: &Context) -> Result<Option<Minting>, HarnessError> {
@@ -839,16 +873,65 @@ impl crate::check::Step for SpoiledToken {
     }
 }
 
-/// SEC-JWT-06: an HS256 token whose HMAC key is the agent's public key.
+/// The encodings of a public key that confused verifiers have been seen to use as an HMAC
+/// secret: the PEM text (with and without its final newline), the DER `SubjectPublicKeyInfo`,
+/// and the JWK as published.
+fn confusion_secrets(public: &a2a_security::jws::VerifyingKey) -> Vec<(&'static str, Vec<u8>)> {
+    let mut out = Vec::new();
+    if let Some(pem) = public.spki_pem() {
+        out.push(("the SPKI PEM", pem.clone().into_bytes()));
+        out.push((
+            "the SPKI PEM without its final newline",
+            pem.trim_end().as_bytes().to_vec(),
+        ));
+    }
+    if let Some(der) = public.spki_der() {
+        out.push(("the SPKI DER", der));
+    }
+    if let Some(jwk) = public.to_jwk() {
+        out.push(("the public JWK", jwk.to_string().into_bytes()));
+    }
+    out
+}
+
+/// SEC-JWT-06 (RFC 8725 §2.1, §3.1): after the positive control with the profile's asymmetric
+/// key, HS256 tokens whose HMAC secret is that key's public half (in each encoding of
+/// [`confusion_secrets`]) must all be refused.
 pub fn algorithm_confusion(cx: &Context) -> Judged<'_> {
     Box::pin(async move {
-        match control(cx).await? {
-            Ok(_) => Ok(Outcome::NotApplicable(
+        let mint = match control(cx).await? {
+            Ok(m) => m,
+            Err(outcome) => return Ok(outcome),
+        };
+        let Some(public) = mint.public_key() else {
+            return Ok(Outcome::NotApplicable(
                 "the profile mints with an HS256 shared secret: the agent has no public key to confuse"
                     .into(),
-            )),
-            Err(outcome) => Ok(outcome),
+            ));
+        };
+        let mut failures = Vec::new();
+        for (what, secret) in confusion_secrets(&public) {
+            let mut key = SigningKey::hmac(Algorithm::HS256, &secret)
+                .map_err(|e| HarnessError(format!("cannot build the confused key: {e}")))?;
+            if let Some(kid) = public.kid() {
+                key = key.with_kid(kid.to_owned());
+            }
+            let token = a2a_security::jwt::mint(&key, &Value::Object(mint.claims(PRINCIPAL_A)))
+                .map_err(|e| HarnessError(format!("cannot mint a token: {e}")))?;
+            let answer = probe(cx, &token).await?;
+            if answer.http.status != 401 {
+                failures.push(
+                    Failure::new(format!(
+                        "an HS256 token keyed with {what} of the agent's {} key is not refused",
+                        public.alg()
+                    ))
+                    .expected("HTTP 401")
+                    .actual(describe(&answer))
+                    .in_exchange(&answer.http.exchange),
+                );
+            }
         }
+        Ok(Outcome::from_failures(failures))
     })
 }
 
@@ -884,4 +967,77 @@ pub fn replayed_token_refused(cx: &Context) -> Judged<'_> {
             ])
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::Profile;
+
+    fn profile(jwt: &str) -> Profile {
+        Profile::parse(&format!(
+            "[jwt]\niss = \"https://i.invalid\"\naud = \"a\"\n{jwt}\n"
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn mints_from_a_private_jwk_inline_or_in_a_file() {
+        let jwk = a2a_security::jwk::generate_private(Algorithm::ES256, "k9").unwrap();
+        let inline = profile(&format!("private_jwk = '{jwk}'"));
+        let mint = Minting::from_profile(&inline).unwrap().unwrap();
+        let public = mint.public_key().unwrap();
+        assert_eq!(public.kid(), Some("k9"));
+        let token = mint.token(PRINCIPAL_A).unwrap();
+        let (input, signature) = token.rsplit_once('.').unwrap();
+        let signature = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(signature)
+            .unwrap();
+        assert_eq!(public.verify(input.as_bytes(), &signature), Ok(()));
+
+        let dir = std::env::temp_dir().join(unique("tck-jwk"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("key.jwk");
+        std::fs::write(&path, jwk.to_string()).unwrap();
+        let file = profile(&format!(
+            "private_jwk_file = {:?}",
+            path.display().to_string()
+        ));
+        assert!(
+            Minting::from_profile(&file)
+                .unwrap()
+                .unwrap()
+                .public_key()
+                .is_some()
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn refuses_ambiguous_or_public_minting_material_without_quoting_it() {
+        let jwk = a2a_security::jwk::generate_private(Algorithm::ES256, "k").unwrap();
+        let both = profile(&format!(
+            "hs256_secret = \"0123456789abcdef0123456789abcdef\"\nprivate_jwk = '{jwk}'"
+        ));
+        assert!(
+            Minting::from_profile(&both)
+                .unwrap_err()
+                .contains("exactly one")
+        );
+        let mut public = jwk.clone();
+        public.as_object_mut().unwrap().remove("d");
+        let e = Minting::from_profile(&profile(&format!("private_jwk = '{public}'"))).unwrap_err();
+        assert!(e.contains("public key"), "{e}");
+        let e = Minting::from_profile(&profile("private_jwk = 'not json {secret}'")).unwrap_err();
+        assert!(!e.contains("secret"), "{e}");
+        // An HS256 secret has no public half: SEC-JWT-06 is not applicable then.
+        let hs = profile("hs256_secret = \"0123456789abcdef0123456789abcdef\"");
+        assert!(
+            Minting::from_profile(&hs)
+                .unwrap()
+                .unwrap()
+                .public_key()
+                .is_none()
+        );
+    }
 }
