@@ -173,6 +173,9 @@ defects! {
     /// One operation (HTTP+JSON `GET /tasks`, `ListTasks`) runs without credentials.
     MissingCredentialsAccepted = "missing-credentials-accepted", ["SEC-AUTH-01", "AUTH-01"],
         "ListTasks over HTTP+JSON (GET /tasks) is served without credentials instead of 401";
+    /// A message to a scoped skill is served to a token without the scope.
+    InsufficientScopeAccepted = "insufficient-scope-accepted", ["SEC-AUTH-05", "AUTH-03"],
+        "a message to a skill is served to a valid token that lacks the skill's scope instead of 403";
     /// The store ignores the principal: any caller sees any principal's task.
     OtherPrincipalTaskVisible = "other-principal-task-visible", ["SEC-AUTH-06", "AUTH-04"],
         "another principal's task is visible (and usable) instead of behaving like an unknown id";
@@ -220,6 +223,7 @@ impl Defect {
             self,
             Self::UnauthorizedWithoutChallenge
                 | Self::MissingCredentialsAccepted
+                | Self::InsufficientScopeAccepted
                 | Self::OtherPrincipalTaskVisible
                 | Self::ReplayedJtiAccepted
                 | Self::ExpiredTokenAccepted

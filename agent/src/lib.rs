@@ -85,6 +85,14 @@ impl App {
         caller: &auth::Caller,
         message: &task::Message,
     ) -> Result<(), A2aError> {
+        if self
+            .agent
+            .settings
+            .defects
+            .has(defects::Defect::InsufficientScopeAccepted)
+        {
+            return Ok(());
+        }
         let skill = behaviour::skill(message);
         match self.agent.settings.config.auth.skill_scopes.get(skill) {
             Some(scope) if !caller.has_scope(scope) => Err(auth::insufficient_scope(self, scope).0),

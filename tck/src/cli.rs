@@ -209,6 +209,8 @@ pub enum SelftestMode {
 
 /// The issuer of the selftest's bearer tokens.
 pub const SELFTEST_ISSUER: &str = "https://selftest.a2a-tck.invalid";
+/// The scope the selftest agent's `scripted` skill needs.
+pub const SELFTEST_SCOPE: &str = "a2a.scripted";
 /// The audience of the selftest's bearer tokens.
 pub const SELFTEST_AUDIENCE: &str = "a2a-reference-agent-selftest";
 
@@ -259,6 +261,12 @@ fn selftest_bearer(config: &mut a2a_reference_agent::config::Config) -> ProfileP
     config.auth.issuer = Some(SELFTEST_ISSUER.into());
     config.auth.audience = Some(SELFTEST_AUDIENCE.into());
     config.auth.replay = true;
+    // The scripted skill (every keyword but `complete`) needs a scope: tokens carry it, and
+    // AUTH-03/SEC-AUTH-05 send `ask` without it.
+    config
+        .auth
+        .skill_scopes
+        .insert("scripted".into(), SELFTEST_SCOPE.into());
     "on".clone_into(&mut config.capabilities.extended_card);
     Box::new(move |profile: &mut Profile| {
         profile.jwt = Some(crate::profile::JwtMinting {
@@ -269,7 +277,12 @@ fn selftest_bearer(config: &mut a2a_reference_agent::config::Config) -> ProfileP
             iss: SELFTEST_ISSUER.into(),
             aud: SELFTEST_AUDIENCE.into(),
             sub: None,
-            scopes: Vec::new(),
+            scopes: vec![SELFTEST_SCOPE.into()],
+            scoped: Some(crate::profile::ScopedMessage {
+                scope: SELFTEST_SCOPE.into(),
+                message_text: Some("ask".into()),
+                message_id_prefix: None,
+            }),
         });
         profile.replay_protection = true;
     })

@@ -185,9 +185,36 @@ pub struct JwtMinting {
     pub aud: String,
     /// Subject.
     pub sub: Option<String>,
-    /// Scopes for a scoped token (SEC-AUTH-05).
+    /// The `scope` claim of every minted token (space-separated in the token).
     #[serde(default)]
     pub scopes: Vec<String>,
+    /// A message that needs a scope, for AUTH-03 and SEC-AUTH-05.
+    pub scoped: Option<ScopedMessage>,
+}
+
+/// A message the agent serves only to a token holding `scope` (AUTH-03, SEC-AUTH-05): the kit
+/// sends it with a token with and without that scope.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScopedMessage {
+    /// The scope the message needs.
+    pub scope: String,
+    /// The message text that needs it.
+    pub message_text: Option<String>,
+    /// Or the `messageId` prefix that needs it.
+    pub message_id_prefix: Option<String>,
+}
+
+/// A JSON-RPC method an extension adds.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExtensionMethod {
+    /// The extension's URI (activated on the call).
+    pub uri: String,
+    /// The JSON-RPC method name.
+    pub method: String,
+    /// Its `params` (default `{}`).
+    pub params: Option<serde_json::Value>,
 }
 
 /// Extension activation.
@@ -197,6 +224,9 @@ pub struct Extensions {
     /// URIs activated on every request.
     #[serde(default)]
     pub activate: Vec<String>,
+    /// JSON-RPC methods that extensions add (EXT-03 calls each without credentials).
+    #[serde(default)]
+    pub methods: Vec<ExtensionMethod>,
     /// Message-integrity keys.
     pub integrity: Option<Integrity>,
 }

@@ -36,12 +36,23 @@ async fn run_reference(
     version: ProtocolVersion,
     binding: Binding,
 ) -> RunReport {
+    run_reference_with(mode, defects, version, binding, |_| {}).await
+}
+
+async fn run_reference_with(
+    mode: SelftestMode,
+    defects: &[&str],
+    version: ProtocolVersion,
+    binding: Binding,
+    tweak: impl FnOnce(&mut a2a_reference_agent::config::Config),
+) -> RunReport {
     let mut agent_config = a2a_reference_agent::config::Config::default();
     "127.0.0.1:0".clone_into(&mut agent_config.bind);
     agent_config
         .defects
         .extend(defects.iter().map(|d| (*d).to_owned()));
     let patch = selftest_mode(mode, &mut agent_config);
+    tweak(&mut agent_config);
     let agent = a2a_reference_agent::serve(agent_config).await.unwrap();
     let mut config = RunConfig::new(format!("{}/.well-known/agent-card.json", agent.base_url()));
     patch(&mut config.profile);
@@ -115,6 +126,11 @@ async fn without_authentication_no_auth_scenario_passes() {
     .await;
     for r in &report.results {
         assert!(matches!(r.scenario.area, Area::Auth | Area::Extensions));
+        if r.scenario.id == "AUTH-06" {
+            // The capability error of an undeclared extended card needs no authentication.
+            assert_eq!(r.verdict.kind(), VerdictKind::Pass);
+            continue;
+        }
         assert!(
             matches!(
                 r.verdict.kind(),
@@ -135,6 +151,7 @@ const TABLE: &[(&str, &[&str])] = &[
     ),
     ("missing-credentials-accepted", &["AUTH-01", "SEC-AUTH-01"]),
     ("other-principal-task-visible", &["AUTH-04", "SEC-AUTH-06"]),
+    ("insufficient-scope-accepted", &["AUTH-03", "SEC-AUTH-05"]),
     ("replayed-jti-accepted", &["SEC-REPLAY-01"]),
     ("expired-token-accepted", &["SEC-JWT-01"]),
     ("alg-none-accepted", &["SEC-JWT-05"]),
@@ -185,6 +202,7 @@ defect_tests! {
     unauthorized_without_challenge_turns_the_challenge_scenarios_red => "unauthorized-without-challenge",
     missing_credentials_accepted_turns_the_rejection_scenarios_red => "missing-credentials-accepted",
     other_principal_task_visible_turns_the_isolation_scenarios_red => "other-principal-task-visible",
+    insufficient_scope_accepted_turns_the_scope_scenarios_red => "insufficient-scope-accepted",
     replayed_jti_accepted_turns_replay_red => "replayed-jti-accepted",
     expired_token_accepted_turns_exp_red => "expired-token-accepted",
     alg_none_accepted_turns_alg_none_red => "alg-none-accepted",
@@ -275,6 +293,11 @@ async fn run_lax(version: ProtocolVersion, challenge: &str, asymmetric: bool) ->
         aud: "lax-agent".into(),
         sub: None,
         scopes: vec![],
+        scoped: Some(a2a_tck::profile::ScopedMessage {
+            scope: "lax.scope".into(),
+            message_text: Some("ask".into()),
+            message_id_prefix: None,
+        }),
     });
     config.auth = profile_auth(&config.profile).unwrap();
     config.version = Some(version);
@@ -314,6 +337,103 @@ async fn an_agent_that_accepts_any_bearer_token_fails_the_token_scenarios() {
     // A challenge that does not parse (unterminated quoted-string).
     let report = run_lax(ProtocolVersion::V1_0, "Bearer realm=\"lax", false).await;
     assert!(red(&report).contains("SEC-AUTH-02"), "{:?}", red(&report));
+}
+
+fn verdict_of(report: &RunReport, id: &str) -> VerdictKind {
+    report
+        .results
+        .iter()
+        .find(|r| r.scenario.id == id)
+        .unwrap_or_else(|| panic!("{id} did not run"))
+        .verdict
+        .kind()
+}
+
+/// AUTH-06/07/09 on the reference agent: without the capability the extended card is
+/// `UnsupportedOperationError`, declared but unconfigured it is -32007; each passes.
+#[tokio::test]
+async fn the_extended_card_capability_errors_pass_on_the_reference_agent() {
+    for (version, binding) in [
+        (ProtocolVersion::V1_0, Binding::JsonRpc),
+        (ProtocolVersion::V1_0, Binding::HttpJson),
+        (ProtocolVersion::V0_3, Binding::JsonRpc),
+    ] {
+        let off = run_reference_with(SelftestMode::Bearer, &[], version, binding, |c| {
+            "off".clone_into(&mut c.capabilities.extended_card);
+        })
+        .await;
+        let unconfigured = run_reference_with(SelftestMode::Bearer, &[], version, binding, |c| {
+            "unconfigured".clone_into(&mut c.capabilities.extended_card);
+        })
+        .await;
+        if version == ProtocolVersion::V1_0 {
+            assert_eq!(verdict_of(&off, "AUTH-06"), VerdictKind::Pass, "{binding}");
+            assert_eq!(
+                verdict_of(&off, "AUTH-07"),
+                VerdictKind::NotApplicable,
+                "{binding}"
+            );
+            assert_eq!(
+                verdict_of(&unconfigured, "AUTH-07"),
+                VerdictKind::Pass,
+                "{binding}"
+            );
+            assert_eq!(
+                verdict_of(&unconfigured, "AUTH-06"),
+                VerdictKind::NotApplicable,
+                "{binding}"
+            );
+        } else {
+            assert_eq!(verdict_of(&unconfigured, "AUTH-09"), VerdictKind::Pass);
+            assert_eq!(verdict_of(&off, "AUTH-09"), VerdictKind::NotApplicable);
+        }
+        assert_eq!(red(&unconfigured), BTreeSet::new(), "{version} {binding}");
+    }
+}
+
+/// An agent whose extended-card answers are wrong: served although undeclared (AUTH-06 fails),
+/// or a generic error although declared (AUTH-07/AUTH-09 warn).
+#[tokio::test]
+async fn wrong_extended_card_answers_turn_auth_06_07_09_red() {
+    for (version, declared, id, expected) in [
+        (ProtocolVersion::V1_0, false, "AUTH-06", VerdictKind::Fail),
+        (ProtocolVersion::V1_0, true, "AUTH-07", VerdictKind::Warn),
+        (ProtocolVersion::V0_3, true, "AUTH-09", VerdictKind::Warn),
+    ] {
+        let server = MockServer::start().await;
+        let base = server.uri();
+        let mut card = lax_card(&base, version);
+        let flag = if version == ProtocolVersion::V0_3 {
+            &mut card["supportsAuthenticatedExtendedCard"]
+        } else {
+            &mut card["capabilities"]["extendedAgentCard"]
+        };
+        *flag = Value::Bool(declared);
+        Mock::given(method("GET"))
+            .and(path("/.well-known/agent-card.json"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(card.clone()))
+            .mount(&server)
+            .await;
+        let answer = if declared {
+            json!({"jsonrpc": "2.0", "id": "x", "error": {"code": -32603, "message": "internal"}})
+        } else {
+            json!({"jsonrpc": "2.0", "id": "x", "result": card})
+        };
+        Mock::given(method("POST"))
+            .and(path("/rpc"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(answer))
+            .mount(&server)
+            .await;
+        let mut config = RunConfig::new(format!("{base}/.well-known/agent-card.json"));
+        config.profile.mode = Mode::Dev;
+        config.version = Some(version);
+        config.selection = Selection {
+            only: vec![id.into()],
+            skip: vec![],
+        };
+        let report = runner::run(catalogue::all(), config, &Silent).await;
+        assert_eq!(verdict_of(&report, id), expected, "{id}");
+    }
 }
 
 #[tokio::test]
@@ -885,5 +1005,69 @@ async fn push_config_methods_without_the_capability() {
         };
         let report = runner::run(catalogue::all(), config, &Silent).await;
         assert_eq!(red(&report), BTreeSet::from([id.to_owned()]), "{version}");
+    }
+}
+
+/// EXT-03 against wiremock agents with one extension method `ext/ping`: one that refuses it
+/// without credentials (pass), one that serves it to anyone (fail), one that does not know it
+/// (the positive control fails: error).
+#[tokio::test]
+async fn ext_03_judges_extension_methods_without_credentials() {
+    for (anonymous, authenticated, expected) in [
+        (
+            ResponseTemplate::new(401).insert_header("www-authenticate", "Bearer realm=\"x\""),
+            json!({"jsonrpc": "2.0", "id": "x", "result": {"pong": true}}),
+            VerdictKind::Pass,
+        ),
+        (
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"jsonrpc": "2.0", "id": "x", "result": {"pong": true}})),
+            json!({"jsonrpc": "2.0", "id": "x", "result": {"pong": true}}),
+            VerdictKind::Fail,
+        ),
+        (
+            ResponseTemplate::new(401).insert_header("www-authenticate", "Bearer realm=\"x\""),
+            json!({"jsonrpc": "2.0", "id": "x", "error": {"code": -32601, "message": "no"}}),
+            VerdictKind::Error,
+        ),
+    ] {
+        let server = MockServer::start().await;
+        let base = server.uri();
+        Mock::given(method("GET"))
+            .and(path("/.well-known/agent-card.json"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(lax_card(&base, ProtocolVersion::V1_0)),
+            )
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/rpc"))
+            .and(header_exists("authorization"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(authenticated))
+            .with_priority(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/rpc"))
+            .respond_with(anonymous)
+            .with_priority(2)
+            .mount(&server)
+            .await;
+        let mut config = RunConfig::new(format!("{base}/.well-known/agent-card.json"));
+        config.profile.mode = Mode::Dev;
+        config.profile.credentials.bearer = Some(Secret::new("tck-static-token"));
+        config.profile.extensions.methods = vec![a2a_tck::profile::ExtensionMethod {
+            uri: "https://example.invalid/ext/ping/v1".into(),
+            method: "ext/ping".into(),
+            params: None,
+        }];
+        config.auth = profile_auth(&config.profile).unwrap();
+        config.version = Some(ProtocolVersion::V1_0);
+        config.selection = Selection {
+            only: vec!["EXT-03".into()],
+            skip: vec![],
+        };
+        let report = runner::run(catalogue::all(), config, &Silent).await;
+        assert_eq!(verdict_of(&report, "EXT-03"), expected);
     }
 }

@@ -21,6 +21,8 @@ const PROBES: &[&str] = &[
     "AUTH-01",
     "SEC-AUTH-02",
     "AUTH-02",
+    "SEC-AUTH-05",
+    "AUTH-03",
     "SEC-AUTH-06",
     "AUTH-04",
     "SEC-REPLAY-01",
@@ -42,7 +44,6 @@ const PROBES: &[&str] = &[
 
 fn config() -> Config {
     let mut c = with_integrity(bearer_config(), true);
-    c.auth.skill_scopes.clear();
     c.auth.jwks = Some(sec::es256_jwks());
     c.push.allow_private_webhooks = false;
     c.push.allowed_hosts = vec!["127.0.0.1".into()];
@@ -64,7 +65,7 @@ impl Probe {
     async fn rpc(&self, sub: &str, method: &str, params: Value) -> Value {
         self.send(
             Call::rpc(Some("1.0"), method, params)
-                .bearer(&token(sub, ""))
+                .bearer(&token(sub, sec::SCRIPTED_SCOPE))
                 .signed(0),
         )
         .await
@@ -110,6 +111,21 @@ async fn holds(p: &Probe, id: &str) -> bool {
                 && r.header("www-authenticate")
                     .is_some_and(|c| c.starts_with("Bearer "))
         }
+        "SEC-AUTH-05" | "AUTH-03" => {
+            // `ask` runs the scoped `scripted` skill; the token lacks its scope.
+            let r = p
+                .send(
+                    Call::rpc(
+                        Some("1.0"),
+                        "SendMessage",
+                        json!({"message": msg_v1("ask")}),
+                    )
+                    .bearer(&token("alice", ""))
+                    .signed(0),
+                )
+                .await;
+            r.status == 403
+        }
         "SEC-AUTH-06" | "AUTH-04" => {
             let t = p
                 .rpc("alice", "SendMessage", json!({"message": msg_v1("ask")}))
@@ -122,7 +138,7 @@ async fn holds(p: &Probe, id: &str) -> bool {
                 && mine["error"]["code"] == unknown["error"]["code"]
         }
         "SEC-REPLAY-01" => {
-            let t = token("alice", "");
+            let t = token("alice", sec::SCRIPTED_SCOPE);
             let first = p.send(get_x().bearer(&t).signed(0)).await;
             let second = p.send(get_x().bearer(&t).signed(0)).await;
             first.status == 200 && second.status == 401
@@ -149,18 +165,28 @@ async fn holds(p: &Probe, id: &str) -> bool {
             let r = p
                 .send(
                     Call::rpc(Some("1.0"), "SendMessage", json!({"message": msg_v1("hi")}))
-                        .bearer(&token("alice", "")),
+                        .bearer(&token("alice", sec::SCRIPTED_SCOPE)),
                 )
                 .await;
             r.json()["error"]["code"] == -32008
         }
         "EXT-05" => {
-            let r = p.send(get_x().bearer(&token("alice", "")).signed(0)).await;
+            let r = p
+                .send(
+                    get_x()
+                        .bearer(&token("alice", sec::SCRIPTED_SCOPE))
+                        .signed(0),
+                )
+                .await;
             r.header("a2a-extensions").as_deref() == Some(EXTENSION_URI)
         }
         "SEC-REPLAY-04" => {
             let r = p
-                .send(get_x().bearer(&token("alice", "")).signed(3600))
+                .send(
+                    get_x()
+                        .bearer(&token("alice", sec::SCRIPTED_SCOPE))
+                        .signed(3600),
+                )
                 .await;
             r.status == 401
         }
@@ -314,6 +340,7 @@ security_defect_tests! {
     unauthorized_without_challenge => UnauthorizedWithoutChallenge,
     missing_credentials_accepted => MissingCredentialsAccepted,
     other_principal_task_visible => OtherPrincipalTaskVisible,
+    insufficient_scope_accepted => InsufficientScopeAccepted,
     replayed_jti_accepted => ReplayedJtiAccepted,
     expired_token_accepted => ExpiredTokenAccepted,
     alg_none_accepted => AlgNoneAccepted,

@@ -52,6 +52,24 @@ pub fn scenarios() -> Vec<Scenario> {
             step: step(rules::challenge_present),
         },
         // S1x §13.1: "servers MUST NOT reveal the existence of resources the caller may not access".
+        // S1x §3.3.2: "Authorization failures … MUST be reported" as a permission error.
+        Scenario {
+            id: "AUTH-03",
+            title: "a valid credential without the needed scope is refused with 403",
+            level: Level::Must,
+            spec: SpecRef {
+                source: "A2A 1.0",
+                section: "§3.3.2",
+            },
+            requirement: "Lacking permission → an authorization error: a valid token without the scope a skill needs → HTTP 403 / PERMISSION_DENIED (needs [jwt.scoped]).",
+            area: Area::Auth,
+            applies: Applies {
+                versions: &[Family::V1_0],
+                bindings: &[],
+                needs: NEEDS,
+            },
+            step: step(rules::missing_scope_forbidden),
+        },
         Scenario {
             id: "AUTH-04",
             title: "another principal's task answers exactly like an unknown id",
@@ -88,6 +106,42 @@ pub fn scenarios() -> Vec<Scenario> {
             step: step(rules::extended_card_needs_authentication),
         },
         // S03 §7.10: "the client MUST authenticate ... on failure 401 Unauthorized".
+        // S1x §3.3.4: "Extended agent card not declared → UnsupportedOperationError".
+        Scenario {
+            id: "AUTH-06",
+            title: "without extendedAgentCard, GetExtendedAgentCard is UnsupportedOperationError",
+            level: Level::Must,
+            spec: SpecRef {
+                source: "A2A 1.0",
+                section: "§3.3.4, §13.3",
+            },
+            requirement: "`capabilities.extendedAgentCard` false or absent → GetExtendedAgentCard answers UnsupportedOperationError (-32004 / HTTP 400, reason UNSUPPORTED_OPERATION).",
+            area: Area::Auth,
+            applies: Applies {
+                versions: &[Family::V1_0],
+                bindings: &[],
+                needs: NEEDS,
+            },
+            step: step(rules::extended_card_unsupported_when_undeclared),
+        },
+        // [lenient]: only observable on a misconfigured agent.
+        Scenario {
+            id: "AUTH-07",
+            title: "a declared but unconfigured extended card is ExtendedAgentCardNotConfiguredError",
+            level: Level::Should,
+            spec: SpecRef {
+                source: "A2A 1.0",
+                section: "§3.3.4, §13.3",
+            },
+            requirement: "Extended card declared but not configured → ExtendedAgentCardNotConfiguredError (-32007 / HTTP 400); not applicable when the card is served (reported as a warning: only a misconfigured agent shows it).",
+            area: Area::Auth,
+            applies: Applies {
+                versions: &[Family::V1_0],
+                bindings: &[],
+                needs: NEEDS,
+            },
+            step: step(rules::extended_card_not_configured),
+        },
         Scenario {
             id: "AUTH-08",
             title: "agent/getAuthenticatedExtendedCard requires authentication (0.3)",
@@ -104,6 +158,24 @@ pub fn scenarios() -> Vec<Scenario> {
                 needs: NEEDS,
             },
             step: step(rules::extended_card_needs_authentication),
+        },
+        // [lenient]: J03 names the error; only observable on a misconfigured agent.
+        Scenario {
+            id: "AUTH-09",
+            title: "0.3: a declared but unconfigured extended card is -32007",
+            level: Level::Should,
+            spec: SpecRef {
+                source: "A2A 0.3",
+                section: "§8.2 (AuthenticatedExtendedCardNotConfiguredError)",
+            },
+            requirement: "`supportsAuthenticatedExtendedCard` true but nothing configured → AuthenticatedExtendedCardNotConfiguredError (-32007); not applicable when the card is served.",
+            area: Area::Auth,
+            applies: Applies {
+                versions: &[Family::V0_3],
+                bindings: &[],
+                needs: NEEDS,
+            },
+            step: step(rules::extended_card_not_configured),
         },
         Scenario {
             id: "SEC-AUTH-01",
@@ -173,6 +245,23 @@ pub fn scenarios() -> Vec<Scenario> {
                 needs: NEEDS,
             },
             step: step(rules::invalid_bearer_token),
+        },
+        Scenario {
+            id: "SEC-AUTH-05",
+            title: "a token without the required scope gets 403",
+            level: Level::Must,
+            spec: SpecRef {
+                source: "A2A 1.0",
+                section: "§3.3.2",
+            },
+            requirement: "A credential without the required scope → 403 (after a positive control: the same message with the scope is served; needs [jwt.scoped]).",
+            area: Area::Auth,
+            applies: Applies {
+                versions: &[],
+                bindings: &[],
+                needs: NEEDS,
+            },
+            step: step(rules::missing_scope_forbidden),
         },
         Scenario {
             id: "SEC-AUTH-06",

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::check::step;
 use crate::rules::extensions::{self as rules, Spoil};
-use crate::scenario::{Applies, Area, Family, Level, Need, Scenario, SpecRef};
+use crate::scenario::{Applies, Area, Binding, Family, Level, Need, Scenario, SpecRef};
 
 const NEEDS: &[Need] = &[Need::Card, Need::Interface];
 
@@ -49,6 +49,24 @@ pub fn scenarios() -> Vec<Scenario> {
                 needs: NEEDS,
             },
             step: step(rules::unsupported_version_refused),
+        },
+        // "Extension methods MUST go through the same authentication and authorization".
+        Scenario {
+            id: "EXT-03",
+            title: "extension methods require the same authentication",
+            level: Level::Must,
+            spec: SpecRef {
+                source: "A2A 1.0",
+                section: "extensions topic (0.3 extensions topic)",
+            },
+            requirement: "Methods an extension adds go through the same authentication: each JSON-RPC method of `extensions.methods`, called without credentials, is refused (401/403) after a positive control with them.",
+            area: Area::Extensions,
+            applies: Applies {
+                versions: &[],
+                bindings: &[Binding::JsonRpc],
+                needs: NEEDS,
+            },
+            step: step(rules::extension_methods_authenticated),
         },
         Scenario {
             id: "EXT-04",

@@ -14,6 +14,7 @@ use serde_json::{Map, Value, json};
 use crate::check::{BoxFuture, HarnessError};
 use crate::context::Context;
 use crate::rules::challenge;
+use crate::rules::conversation::{self, A2aError};
 use crate::scenario::Family;
 use crate::target::{self, Target};
 use crate::transport::call::{self, Answer};
@@ -45,6 +46,7 @@ pub struct Minting {
     iss: String,
     aud: String,
     scopes: Vec<String>,
+    scoped: Option<crate::profile::ScopedMessage>,
 }
 
 impl std::fmt::Debug for Minting {
@@ -95,6 +97,7 @@ impl Minting {
             iss: jwt.iss.clone(),
             aud: jwt.aud.clone(),
             scopes: jwt.scopes.clone(),
+            scoped: jwt.scoped.clone(),
         }))
     }
 
@@ -253,7 +256,8 @@ fn declared_api_key_headers(cx: &Context) -> Vec<String> {
         .collect()
 }
 
-fn declares_security(cx: &Context) -> Result<(), Outcome> {
+/// `Err(Skip)` when the card declares no security scheme.
+pub(crate) fn declares_security(cx: &Context) -> Result<(), Outcome> {
     if schemes(cx).is_empty() {
         Err(Outcome::Skip("the card declares no securitySchemes".into()))
     } else {
@@ -654,6 +658,22 @@ pub fn other_principal_task_hidden(cx: &Context) -> Judged<'_> {
     })
 }
 
+/// Whether an answer is `ExtendedAgentCardNotConfiguredError` in either binding.
+fn not_configured(answer: &Answer) -> bool {
+    answer.error_code() == Some(A2aError::ExtendedCardNotConfigured.code())
+        || answer
+            .error
+            .as_ref()
+            .and_then(|e| e.get("details"))
+            .and_then(Value::as_array)
+            .is_some_and(|d| {
+                d.iter().any(|i| {
+                    i.get("reason").and_then(Value::as_str)
+                        == A2aError::ExtendedCardNotConfigured.reason()
+                })
+            })
+}
+
 /// AUTH-05 (1.0) / AUTH-08 (0.3): the extended card needs authentication; with credentials it
 /// is a card.
 pub fn extended_card_needs_authentication(cx: &Context) -> Judged<'_> {
@@ -705,7 +725,8 @@ pub fn extended_card_needs_authentication(cx: &Context) -> Judged<'_> {
                 .result
                 .as_ref()
                 .is_some_and(|r| r.get("name").and_then(Value::as_str).is_some());
-            if !is_card {
+            // Declared but not configured is AUTH-07/AUTH-09's concern, not a refusal.
+            if !is_card && !not_configured(&with) {
                 failures.push(
                     Failure::new("an authenticated caller does not get the extended card")
                         .expected("an AgentCard")
@@ -715,6 +736,163 @@ pub fn extended_card_needs_authentication(cx: &Context) -> Judged<'_> {
             }
         }
         Ok(Outcome::from_failures(failures))
+    })
+}
+
+/// Whether the card declares the extended card (1.0 `capabilities.extendedAgentCard`, 0.3
+/// `supportsAuthenticatedExtendedCard`).
+fn extended_card_declared(cx: &Context, family: Family) -> bool {
+    let flag = match family {
+        Family::V1_0 => "/capabilities/extendedAgentCard",
+        Family::V0_3 => "/supportsAuthenticatedExtendedCard",
+    };
+    cx.card()
+        .and_then(|c| c.pointer(flag))
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
+}
+
+/// The extended card fetched with the run's credentials; `Err(Skip)` when they are refused
+/// (the capability errors cannot show behind a 401).
+async fn fetch_extended_card(cx: &Context) -> Result<Result<Answer, Outcome>, HarnessError> {
+    let answer = call::call(cx, Operation::GetExtendedCard, &json!({})).await?;
+    if answer.result.is_none() && matches!(answer.http.status, 401 | 403) {
+        return Ok(Err(Outcome::Skip(format!(
+            "the agent refused the run's credentials ({}): configure [credentials] or [jwt]",
+            describe(&answer)
+        ))));
+    }
+    Ok(Ok(answer))
+}
+
+/// AUTH-06 (1.0): without `capabilities.extendedAgentCard`, `GetExtendedAgentCard` is
+/// `UnsupportedOperationError` (-32004; HTTP+JSON 400 with reason `UNSUPPORTED_OPERATION`).
+pub fn extended_card_unsupported_when_undeclared(cx: &Context) -> Judged<'_> {
+    Box::pin(async move {
+        if extended_card_declared(cx, Family::V1_0) {
+            return Ok(Outcome::NotApplicable(
+                "the card declares extendedAgentCard".into(),
+            ));
+        }
+        let answer = match fetch_extended_card(cx).await? {
+            Ok(a) => a,
+            Err(outcome) => return Ok(outcome),
+        };
+        Ok(Outcome::from_failures(conversation::expect_error(
+            cx,
+            &answer,
+            A2aError::UnsupportedOperation,
+        )?))
+    })
+}
+
+/// AUTH-07 (1.0) / AUTH-09 (0.3): an extended card that is declared but not configured is
+/// `ExtendedAgentCardNotConfiguredError` (-32007). Observable only on such an agent: when the
+/// card is served, the case does not arise (n/a).
+pub fn extended_card_not_configured(cx: &Context) -> Judged<'_> {
+    Box::pin(async move {
+        let target = cx.target()?.clone();
+        let family = target.version.family();
+        if !extended_card_declared(cx, family) {
+            return Ok(Outcome::NotApplicable(
+                "the card declares no extended card".into(),
+            ));
+        }
+        let answer = match fetch_extended_card(cx).await? {
+            Ok(a) => a,
+            Err(outcome) => return Ok(outcome),
+        };
+        if answer.result.is_some() && answer.error.is_none() {
+            return Ok(Outcome::NotApplicable(
+                "the agent serves its extended card: it is configured".into(),
+            ));
+        }
+        Ok(Outcome::from_failures(conversation::expect_error(
+            cx,
+            &answer,
+            A2aError::ExtendedCardNotConfigured,
+        )?))
+    })
+}
+
+/// AUTH-03 (1.0) / SEC-AUTH-05: a valid token without the scope a message needs is refused
+/// with 403; the same message with the scope is served (the positive control).
+pub fn missing_scope_forbidden(cx: &Context) -> Judged<'_> {
+    Box::pin(async move {
+        if let Err(outcome) = declares_security(cx) {
+            return Ok(outcome);
+        }
+        let Some(mint) = minting(cx)? else {
+            return Ok(Outcome::Skip(
+                "needs [jwt] to mint tokens with and without the scope".into(),
+            ));
+        };
+        let Some(scoped) = mint.scoped.clone() else {
+            return Ok(Outcome::Skip(
+                "the profile names no scoped message ([jwt.scoped]: scope and message_text or message_id_prefix)"
+                    .into(),
+            ));
+        };
+        let target = cx.target()?.clone();
+        let family = target.version.family();
+        let send = |scopes: Vec<String>| {
+            let mut claims = mint.claims(PRINCIPAL_A);
+            claims.insert("scope".into(), scopes.join(" ").into());
+            let mut params = message(family, scoped.message_text.as_deref().unwrap_or("hello"));
+            if let Some(prefix) = &scoped.message_id_prefix {
+                params["message"]["messageId"] = Value::from(unique(prefix));
+            }
+            params["configuration"] = match family {
+                Family::V1_0 => json!({"returnImmediately": true}),
+                Family::V0_3 => json!({"blocking": false}),
+            };
+            (mint.mint(claims), params)
+        };
+        let mut held = mint.scopes.clone();
+        if !held.contains(&scoped.scope) {
+            held.push(scoped.scope.clone());
+        }
+        let (token, params) = send(held.clone());
+        let value = format!("Bearer {}", token?);
+        let with = call_as(
+            cx,
+            &target,
+            Operation::SendMessage,
+            &params,
+            As::Authorization(&value),
+        )
+        .await?;
+        if !accepted(&with) || with.result.is_none() {
+            return Err(HarnessError(format!(
+                "positive control failed: the scoped message with a token holding `{}` was not served ({}); check [jwt.scoped]",
+                scoped.scope,
+                describe(&with)
+            )));
+        }
+        held.retain(|s| *s != scoped.scope);
+        let (token, params) = send(held);
+        let value = format!("Bearer {}", token?);
+        let without = call_as(
+            cx,
+            &target,
+            Operation::SendMessage,
+            &params,
+            As::Authorization(&value),
+        )
+        .await?;
+        Ok(if without.http.status == 403 && without.result.is_none() {
+            Outcome::Pass
+        } else {
+            Outcome::Fail(vec![
+                Failure::new(format!(
+                    "a valid token without the scope `{}` is not refused with 403",
+                    scoped.scope
+                ))
+                .expected("HTTP 403 (insufficient scope) and no result")
+                .actual(describe(&without))
+                .in_exchange(&without.http.exchange),
+            ])
+        })
     })
 }
 

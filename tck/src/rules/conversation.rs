@@ -254,6 +254,8 @@ pub enum A2aError {
     VersionNotSupported,
     /// -32602 (validation).
     InvalidParams,
+    /// -32007 (0.3: `AuthenticatedExtendedCardNotConfiguredError`).
+    ExtendedCardNotConfigured,
 }
 
 impl A2aError {
@@ -265,6 +267,7 @@ impl A2aError {
             Self::UnsupportedOperation => -32004,
             Self::VersionNotSupported => -32009,
             Self::InvalidParams => -32602,
+            Self::ExtendedCardNotConfigured => -32007,
         }
     }
 
@@ -284,6 +287,7 @@ impl A2aError {
             Self::TaskNotCancelable => Some("TASK_NOT_CANCELABLE"),
             Self::UnsupportedOperation => Some("UNSUPPORTED_OPERATION"),
             Self::VersionNotSupported => Some("VERSION_NOT_SUPPORTED"),
+            Self::ExtendedCardNotConfigured => Some("EXTENDED_AGENT_CARD_NOT_CONFIGURED"),
             Self::InvalidParams => None,
         }
     }
@@ -296,6 +300,7 @@ impl A2aError {
             Self::UnsupportedOperation => "UnsupportedOperationError",
             Self::VersionNotSupported => "VersionNotSupportedError",
             Self::InvalidParams => "InvalidParamsError",
+            Self::ExtendedCardNotConfigured => "ExtendedAgentCardNotConfiguredError",
         }
     }
 }

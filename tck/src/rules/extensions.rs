@@ -17,7 +17,7 @@ use crate::rules::auth::{message, unique};
 use crate::scenario::{Binding, Family};
 use crate::transport::call;
 use crate::transport::http::{HttpRequest, HttpResponse};
-use crate::transport::jsonrpc::Operation;
+use crate::transport::jsonrpc::{self, Operation};
 use crate::verdict::{Failure, Outcome};
 
 type Judged<'a> = BoxFuture<'a, Result<Outcome, HarnessError>>;
@@ -193,6 +193,66 @@ pub fn unsupported_version_refused(cx: &Context) -> Judged<'_> {
                 &response,
             )
         })
+    })
+}
+
+/// EXT-03: the JSON-RPC methods extensions add (profile `extensions.methods`) are behind the
+/// same authentication: after a positive control (with credentials the method is known, not
+/// -32601, and not refused), the same call without credentials is 401/403 with no result.
+pub fn extension_methods_authenticated(cx: &Context) -> Judged<'_> {
+    Box::pin(async move {
+        if let Err(outcome) = crate::rules::auth::declares_security(cx) {
+            return Ok(outcome);
+        }
+        let methods = &cx.profile.extensions.methods;
+        if methods.is_empty() {
+            return Ok(Outcome::Skip(
+                "the profile names no extension methods (extensions.methods)".into(),
+            ));
+        }
+        let target = cx.target()?.clone();
+        let family = target.version.family();
+        let mut failures = Vec::new();
+        for m in methods {
+            let params = m.params.clone().unwrap_or_else(|| serde_json::json!({}));
+            let body = serde_json::to_vec(&jsonrpc::envelope(
+                &Value::from(unique("tck-ext")),
+                &m.method,
+                &params,
+            ))
+            .map_err(|e| HarnessError(e.to_string()))?;
+            let mut request = jsonrpc::http_request(&target, body);
+            activate(&mut request, family, &[m.uri.as_str()]);
+            let with = cx.send(request.clone()).await?;
+            let code = with
+                .json()
+                .ok()
+                .and_then(|v| v.pointer("/error/code").and_then(Value::as_i64));
+            if matches!(with.status, 401 | 403) || code == Some(-32601) {
+                return Err(HarnessError(format!(
+                    "positive control failed: {} with the run's credentials answers {}; check extensions.methods and [credentials]",
+                    m.method,
+                    describe(&with)
+                )));
+            }
+            let without = cx.send(request.anonymous()).await?;
+            let has_result = without
+                .json()
+                .ok()
+                .is_some_and(|v| v.get("result").is_some());
+            if !matches!(without.status, 401 | 403) || has_result {
+                failures.push(
+                    Failure::new(format!(
+                        "the extension method {} is served without credentials",
+                        m.method
+                    ))
+                    .expected("HTTP 401 or 403 and no result")
+                    .actual(describe(&without))
+                    .in_exchange(&without.exchange),
+                );
+            }
+        }
+        Ok(Outcome::from_failures(failures))
     })
 }
 
