@@ -177,7 +177,7 @@ defects! {
     InsufficientScopeAccepted = "insufficient-scope-accepted", ["SEC-AUTH-05", "AUTH-03"],
         "a message to a skill is served to a valid token that lacks the skill's scope instead of 403";
     /// The store ignores the principal: any caller sees any principal's task.
-    OtherPrincipalTaskVisible = "other-principal-task-visible", ["SEC-AUTH-06", "AUTH-04"],
+    OtherPrincipalTaskVisible = "other-principal-task-visible", ["SEC-AUTH-06", "AUTH-04", "GET-05", "CANCEL-05"],
         "another principal's task is visible (and usable) instead of behaving like an unknown id";
     /// A bearer token presented a second time (same `jti`) is accepted.
     ReplayedJtiAccepted = "replayed-jti-accepted", ["SEC-REPLAY-01"],

@@ -21,7 +21,14 @@ use serde_json::{Value, json};
 use wiremock::matchers::{body_partial_json, header_exists, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const GROUP: &[&str] = &["AUTH-*", "SEC-AUTH-*", "SEC-JWT-*", "SEC-REPLAY-*"];
+const GROUP: &[&str] = &[
+    "AUTH-*",
+    "SEC-AUTH-*",
+    "SEC-JWT-*",
+    "SEC-REPLAY-*",
+    "GET-05",
+    "CANCEL-05",
+];
 
 /// The runs a defect is judged on: 1.0 over JSON-RPC (which also probes the HTTP+JSON
 /// interface in SEC-AUTH-01/AUTH-01) and 0.3.
@@ -57,6 +64,7 @@ async fn run_reference_with(
     let mut config = RunConfig::new(format!("{}/.well-known/agent-card.json", agent.base_url()));
     patch(&mut config.profile);
     config.profile.mode = Mode::Dev;
+    config.profile.behaviours.preset = Some(a2a_tck::profile::REFERENCE_AGENT.to_owned());
     config.auth = profile_auth(&config.profile).unwrap();
     config.version = Some(version);
     config.binding = Some(binding);
@@ -150,7 +158,10 @@ const TABLE: &[(&str, &[&str])] = &[
         &["AUTH-02", "SEC-AUTH-02", "SEC-AUTH-04"],
     ),
     ("missing-credentials-accepted", &["AUTH-01", "SEC-AUTH-01"]),
-    ("other-principal-task-visible", &["AUTH-04", "SEC-AUTH-06"]),
+    (
+        "other-principal-task-visible",
+        &["AUTH-04", "CANCEL-05", "GET-05", "SEC-AUTH-06"],
+    ),
     ("insufficient-scope-accepted", &["AUTH-03", "SEC-AUTH-05"]),
     ("replayed-jti-accepted", &["SEC-REPLAY-01"]),
     ("expired-token-accepted", &["SEC-JWT-01"]),

@@ -25,6 +25,8 @@ const PROBES: &[&str] = &[
     "AUTH-03",
     "SEC-AUTH-06",
     "AUTH-04",
+    "GET-05",
+    "CANCEL-05",
     "SEC-REPLAY-01",
     "SEC-JWT-01",
     "SEC-JWT-05",
@@ -126,7 +128,18 @@ async fn holds(p: &Probe, id: &str) -> bool {
                 .await;
             r.status == 403
         }
-        "SEC-AUTH-06" | "AUTH-04" => {
+        "CANCEL-05" => {
+            let task = p.running().await;
+            let by_bob = p.rpc("bob", "CancelTask", json!({"id": task})).await;
+            let unknown = p.rpc("bob", "CancelTask", json!({"id": "no-such"})).await;
+            let after = p.rpc("alice", "GetTask", json!({"id": task})).await;
+            let _ = p.rpc("alice", "CancelTask", json!({"id": task})).await;
+            !task.is_empty()
+                && by_bob.get("result").is_none()
+                && by_bob["error"]["code"] == unknown["error"]["code"]
+                && after["result"]["status"]["state"] != "TASK_STATE_CANCELED"
+        }
+        "SEC-AUTH-06" | "AUTH-04" | "GET-05" => {
             let t = p
                 .rpc("alice", "SendMessage", json!({"message": msg_v1("ask")}))
                 .await;

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use crate::check::step;
-use crate::rules::auth::{self as rules, Spoil};
+use crate::rules::auth::{self as rules, Isolation, Spoil};
 use crate::scenario::{Applies, Area, Family, Level, Need, Scenario, SpecRef};
 
 const NEEDS: &[Need] = &[Need::Card, Need::Interface];
@@ -85,9 +85,45 @@ pub fn scenarios() -> Vec<Scenario> {
                 bindings: &[],
                 needs: NEEDS,
             },
-            step: step(rules::other_principal_task_hidden),
+            step: Arc::new(rules::OtherPrincipal(Isolation::All)),
         },
         // S1x §3.1.11: the extended card "MUST require authentication".
+        // S1x §13.1, §3.3.2: GetTask verifies access without revealing existence.
+        Scenario {
+            id: "GET-05",
+            title: "another principal's GetTask is answered like an unknown id",
+            level: Level::Must,
+            spec: SpecRef {
+                source: "A2A 1.0",
+                section: "§13.1, §3.3.2",
+            },
+            requirement: "GetTask verifies access: principal B's GetTask on principal A's task → exactly the error of a random id (-32001 / 404), not 403 with details (needs [jwt]).",
+            area: Area::Auth,
+            applies: Applies {
+                versions: &[Family::V1_0],
+                bindings: &[],
+                needs: NEEDS,
+            },
+            step: Arc::new(rules::OtherPrincipal(Isolation::Get)),
+        },
+        // S1x §13.1: cancel checks access rights.
+        Scenario {
+            id: "CANCEL-05",
+            title: "another principal cannot cancel a task",
+            level: Level::Must,
+            spec: SpecRef {
+                source: "A2A 1.0",
+                section: "§13.1",
+            },
+            requirement: "CancelTask checks access rights: principal B's cancel of principal A's running task → exactly the error of a random id, and the task is not canceled (needs [jwt] and the long_running behaviour).",
+            area: Area::Auth,
+            applies: Applies {
+                versions: &[Family::V1_0],
+                bindings: &[],
+                needs: NEEDS,
+            },
+            step: Arc::new(rules::OtherPrincipal(Isolation::Cancel)),
+        },
         Scenario {
             id: "AUTH-05",
             title: "GetExtendedAgentCard requires authentication",
@@ -278,7 +314,7 @@ pub fn scenarios() -> Vec<Scenario> {
                 bindings: &[],
                 needs: NEEDS,
             },
-            step: step(rules::other_principal_task_hidden),
+            step: Arc::new(rules::OtherPrincipal(Isolation::All)),
         },
         // RFC 7519 §4.1.4: the JWT "MUST NOT be accepted for processing" on or after `exp`.
         Scenario {

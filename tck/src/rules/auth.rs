@@ -588,74 +588,143 @@ fn push_declared(cx: &Context) -> bool {
         .unwrap_or(false)
 }
 
-/// SEC-AUTH-06 / AUTH-04: principal B's operations on principal A's task answer exactly like
-/// operations on an unknown id.
-pub fn other_principal_task_hidden(cx: &Context) -> Judged<'_> {
-    Box::pin(async move {
-        let Some(mint) = minting(cx)? else {
-            return Ok(Outcome::Skip(
-                "needs two principals: the profile's [jwt] minting key".into(),
-            ));
+/// Which operations an isolation scenario judges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Isolation {
+    /// SEC-AUTH-06 / AUTH-04: `GetTask`, `CancelTask` (and the push-config list when push is
+    /// declared) on a finished task.
+    All,
+    /// GET-05: `GetTask`.
+    Get,
+    /// CANCEL-05: `CancelTask` on a running task, which must still be running afterwards.
+    Cancel,
+}
+
+/// Principal B's operations on principal A's task answer exactly like on an unknown id (A2A
+/// 1.0 §13.1: "MUST NOT reveal the existence of unauthorized resources").
+#[derive(Debug, Clone, Copy)]
+pub struct OtherPrincipal(pub Isolation);
+
+impl crate::check::Step for OtherPrincipal {
+    fn run<'a>(&'a self, cx: &'a Context) -> Judged<'a> {
+        let which = self.0;
+        Box::pin(async move { other_principal(cx, which).await })
+    }
+}
+
+/// CANCEL-05's second half: the owner still sees the task not canceled (then cancels it).
+async fn not_canceled_by_another(
+    cx: &Context,
+    target: &Target,
+    mint: &Minting,
+    id: &str,
+) -> Result<Vec<Failure>, HarnessError> {
+    let family = target.version.family();
+    let owner = format!("Bearer {}", mint.token(PRINCIPAL_A)?);
+    let after = call_as(
+        cx,
+        target,
+        Operation::GetTask,
+        &json!({"id": id}),
+        As::Authorization(&owner),
+    )
+    .await?;
+    let state = after
+        .result
+        .as_ref()
+        .and_then(|t| conversation::state_of(family, t));
+    let mut failures = Vec::new();
+    if state == Some(crate::rules::state_machine::State::Canceled) {
+        failures.push(
+            Failure::new("another principal's CancelTask canceled the task")
+                .expected("the task still running for its owner")
+                .actual(describe(&after))
+                .at("/status/state")
+                .in_exchange(&after.http.exchange),
+        );
+    }
+    let owner = format!("Bearer {}", mint.token(PRINCIPAL_A)?);
+    let _ = call_as(
+        cx,
+        target,
+        Operation::CancelTask,
+        &json!({"id": id}),
+        As::Authorization(&owner),
+    )
+    .await;
+    Ok(failures)
+}
+
+async fn other_principal(cx: &Context, which: Isolation) -> Result<Outcome, HarnessError> {
+    let Some(mint) = minting(cx)? else {
+        return Ok(Outcome::Skip(
+            "needs two principals: the profile's [jwt] minting key".into(),
+        ));
+    };
+    let target = cx.target()?.clone();
+    let family = target.version.family();
+    let params = if which == Isolation::Cancel {
+        let message = match conversation::behaviour_message(cx, "long_running")? {
+            Ok(m) => m,
+            Err(outcome) => return Ok(outcome),
         };
-        let target = cx.target()?.clone();
-        let family = target.version.family();
-        let owner = format!("Bearer {}", mint.token(PRINCIPAL_A)?);
-        let created = call_as(
-            cx,
-            &target,
-            Operation::SendMessage,
-            &message(family, "hello"),
-            As::Authorization(&owner),
-        )
-        .await?;
-        let Some(id) = created.result.as_ref().and_then(task_id) else {
-            return Err(HarnessError(format!(
-                "principal A could not create a task ({}); the isolation check needs one",
-                describe(&created)
-            )));
+        conversation::send_params(family, &message, true)
+    } else {
+        message(family, "hello")
+    };
+    let owner = format!("Bearer {}", mint.token(PRINCIPAL_A)?);
+    let created = call_as(
+        cx,
+        &target,
+        Operation::SendMessage,
+        &params,
+        As::Authorization(&owner),
+    )
+    .await?;
+    let Some(id) = created.result.as_ref().and_then(task_id) else {
+        return Err(HarnessError(format!(
+            "principal A could not create a task ({}); the isolation check needs one",
+            describe(&created)
+        )));
+    };
+    let unknown = unique("tck-unknown-task");
+    let by_id = |op| (op, json!({"id": id}), json!({"id": unknown}));
+    let mut ops = match which {
+        Isolation::All => vec![by_id(Operation::GetTask), by_id(Operation::CancelTask)],
+        Isolation::Get => vec![by_id(Operation::GetTask)],
+        Isolation::Cancel => vec![by_id(Operation::CancelTask)],
+    };
+    if which == Isolation::All && push_declared(cx) {
+        let (real, random) = match family {
+            Family::V1_0 => (json!({"taskId": id}), json!({"taskId": unknown})),
+            Family::V0_3 => (json!({"id": id}), json!({"id": unknown})),
         };
-        let unknown = unique("tck-unknown-task");
-        let mut ops = vec![
-            (
-                Operation::GetTask,
-                json!({"id": id}),
-                json!({"id": unknown}),
-            ),
-            (
-                Operation::CancelTask,
-                json!({"id": id}),
-                json!({"id": unknown}),
-            ),
-        ];
-        if push_declared(cx) {
-            let (real, random) = match family {
-                Family::V1_0 => (json!({"taskId": id}), json!({"taskId": unknown})),
-                Family::V0_3 => (json!({"id": id}), json!({"id": unknown})),
-            };
-            ops.push((Operation::ListPushConfigs, real, random));
+        ops.push((Operation::ListPushConfigs, real, random));
+    }
+    let mut failures = Vec::new();
+    for (op, real, random) in ops {
+        let b = format!("Bearer {}", mint.token(PRINCIPAL_B)?);
+        let on_real = call_as(cx, &target, op, &real, As::Authorization(&b)).await?;
+        let b = format!("Bearer {}", mint.token(PRINCIPAL_B)?);
+        let on_random = call_as(cx, &target, op, &random, As::Authorization(&b)).await?;
+        let same = on_real.http.status == on_random.http.status
+            && on_real.error_code() == on_random.error_code()
+            && on_real.result.is_none();
+        if !same {
+            failures.push(
+                Failure::new(format!(
+                    "{op:?} by another principal on a task that exists differs from {op:?} on an unknown id"
+                ))
+                .expected(format!("as for an unknown id: {}", describe(&on_random)))
+                .actual(describe(&on_real))
+                .in_exchange(&on_real.http.exchange),
+            );
         }
-        let mut failures = Vec::new();
-        for (op, real, random) in ops {
-            let b = format!("Bearer {}", mint.token(PRINCIPAL_B)?);
-            let on_real = call_as(cx, &target, op, &real, As::Authorization(&b)).await?;
-            let b = format!("Bearer {}", mint.token(PRINCIPAL_B)?);
-            let on_random = call_as(cx, &target, op, &random, As::Authorization(&b)).await?;
-            let same = on_real.http.status == on_random.http.status
-                && on_real.error_code() == on_random.error_code()
-                && on_real.result.is_none();
-            if !same {
-                failures.push(
-                    Failure::new(format!(
-                        "{op:?} by another principal on a task that exists differs from {op:?} on an unknown id"
-                    ))
-                    .expected(format!("as for an unknown id: {}", describe(&on_random)))
-                    .actual(describe(&on_real))
-                    .in_exchange(&on_real.http.exchange),
-                );
-            }
-        }
-        Ok(Outcome::from_failures(failures))
-    })
+    }
+    if which == Isolation::Cancel {
+        failures.extend(not_canceled_by_another(cx, &target, &mint, &id).await?);
+    }
+    Ok(Outcome::from_failures(failures))
 }
 
 /// Whether an answer is `ExtendedAgentCardNotConfiguredError` in either binding.
