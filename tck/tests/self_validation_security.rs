@@ -21,7 +21,13 @@ use serde_json::{Value, json};
 use wiremock::matchers::{body_partial_json, header_exists, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const GROUP: &[&str] = &["AUTH-*", "SEC-AUTH-*", "SEC-JWT-*", "SEC-REPLAY-*"];
+const GROUP: &[&str] = &[
+    "AUTH-*",
+    "LIST-10",
+    "SEC-AUTH-*",
+    "SEC-JWT-*",
+    "SEC-REPLAY-*",
+];
 
 /// The runs a defect is judged on: 1.0 over JSON-RPC (which also probes the HTTP+JSON
 /// interface in SEC-AUTH-01/AUTH-01) and 0.3.
@@ -126,7 +132,10 @@ const TABLE: &[(&str, &[&str])] = &[
         &["AUTH-02", "SEC-AUTH-02", "SEC-AUTH-04"],
     ),
     ("missing-credentials-accepted", &["AUTH-01", "SEC-AUTH-01"]),
-    ("other-principal-task-visible", &["AUTH-04", "SEC-AUTH-06"]),
+    (
+        "other-principal-task-visible",
+        &["AUTH-04", "LIST-10", "SEC-AUTH-06"],
+    ),
     ("replayed-jti-accepted", &["SEC-REPLAY-01"]),
     ("expired-token-accepted", &["SEC-JWT-01"]),
     ("alg-none-accepted", &["SEC-JWT-05"]),
@@ -179,6 +188,20 @@ defect_tests! {
     replayed_jti_accepted_turns_replay_red => "replayed-jti-accepted",
     expired_token_accepted_turns_exp_red => "expired-token-accepted",
     alg_none_accepted_turns_alg_none_red => "alg-none-accepted",
+}
+
+/// The table's runs are JSON-RPC; ListTasks leaks over HTTP+JSON (`GET /tasks`) the same way.
+#[tokio::test]
+async fn other_principal_task_visible_leaks_into_list_tasks_over_http_json() {
+    let report = run_reference(
+        SelftestMode::Bearer,
+        &["other-principal-task-visible"],
+        ProtocolVersion::V1_0,
+        Binding::HttpJson,
+    )
+    .await;
+    assert_eq!(errors(&report), Vec::<String>::new());
+    assert!(red(&report).contains("LIST-10"), "{:?}", red(&report));
 }
 
 // ---- (c) a lax agent: any bearer token is accepted, the challenge names another scheme ----
