@@ -190,7 +190,7 @@ defect_tests! {
     alg_none_accepted_turns_alg_none_red => "alg-none-accepted",
 }
 
-/// The table's runs are JSON-RPC; ListTasks leaks over HTTP+JSON (`GET /tasks`) the same way.
+/// The table's runs are JSON-RPC; `ListTasks` leaks over HTTP+JSON (`GET /tasks`) the same way.
 #[tokio::test]
 async fn other_principal_task_visible_leaks_into_list_tasks_over_http_json() {
     let report = run_reference(
