@@ -89,6 +89,9 @@ defects! {
     /// `ListTasks` always includes artifacts.
     ListArtifactsAlways = "list-artifacts-always", ["LIST-05"],
         "ListTasks includes artifacts even without includeArtifacts";
+    /// `ListTasks` ignores `includeArtifacts: true`.
+    ListArtifactsNever = "list-artifacts-never", ["LIST-06"],
+        "ListTasks ignores includeArtifacts: listed tasks never carry their artifacts";
     /// `ListTasks` ignores `pageSize` and returns everything on one page.
     ListPageSizeIgnored = "list-page-size-ignored", ["LIST-07"],
         "ListTasks ignores pageSize and returns every task on one page";
@@ -177,7 +180,7 @@ defects! {
     InsufficientScopeAccepted = "insufficient-scope-accepted", ["SEC-AUTH-05", "AUTH-03"],
         "a message to a skill is served to a valid token that lacks the skill's scope instead of 403";
     /// The store ignores the principal: any caller sees any principal's task.
-    OtherPrincipalTaskVisible = "other-principal-task-visible", ["SEC-AUTH-06", "AUTH-04", "GET-05", "CANCEL-05"],
+    OtherPrincipalTaskVisible = "other-principal-task-visible", ["SEC-AUTH-06", "AUTH-04", "GET-05", "CANCEL-05", "LIST-10"],
         "another principal's task is visible (and usable) instead of behaving like an unknown id";
     /// A bearer token presented a second time (same `jti`) is accepted.
     ReplayedJtiAccepted = "replayed-jti-accepted", ["SEC-REPLAY-01"],

@@ -462,7 +462,8 @@ impl Agent {
         let page = self.store.list(owner, &req.query).map_err(|_| {
             A2aError::invalid_params("pageToken", "is not a token this agent issued")
         })?;
-        let artifacts = if req.include_artifacts || self.defect(Defect::ListArtifactsAlways) {
+        let include = req.include_artifacts && !self.defect(Defect::ListArtifactsNever);
+        let artifacts = if include || self.defect(Defect::ListArtifactsAlways) {
             ArtifactsShown::Always
         } else {
             ArtifactsShown::Omit

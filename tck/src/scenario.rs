@@ -170,6 +170,8 @@ pub enum Area {
     SendMessage,
     /// Get, cancel and subscribe on existing tasks.
     Tasks,
+    /// Listing tasks: filters, ordering, paging (1.0).
+    ListTasks,
     /// Streaming responses.
     Streaming,
     /// The JSON-RPC envelope and standard errors.
@@ -189,6 +191,7 @@ impl Area {
             Self::Push => "push",
             Self::SendMessage => "send-message",
             Self::Tasks => "tasks",
+            Self::ListTasks => "list-tasks",
             Self::Streaming => "streaming",
             Self::Envelope => "envelope",
             Self::Versioning => "versioning",

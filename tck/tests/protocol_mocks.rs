@@ -6,8 +6,8 @@
 // Helpers outside #[test] functions panic on setup failure too: that is a failing test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use a2a_tck::catalogue;
 use a2a_tck::profile::{Mode, REFERENCE_AGENT};
@@ -194,6 +194,167 @@ async fn cancel_04_warns_when_a_second_cancel_reopens_the_task() {
     assert!(
         kind.1
             .contains("a second cancel did not have the same effect"),
+        "{}",
+        kind.1
+    );
+}
+
+/// A tiny task store for the `ListTasks` mocks: `SendMessage` makes a task in the message's
+/// context (FAILED for the text "fail", else COMPLETED with one artifact), each a second after
+/// the last; `GetTask` reads it back; `ListTasks` answers with the page `list` makes of the
+/// tasks for the request's params.
+fn task_store(
+    list: impl Fn(&[Value], &Value) -> Value + Send + Sync + 'static,
+) -> impl Fn(&str, &Value, usize) -> ResponseTemplate + Send + Sync + 'static {
+    let tasks = Mutex::new(Vec::<Value>::new());
+    move |method, params, _| {
+        let mut tasks = tasks.lock().unwrap();
+        match method {
+            "SendMessage" => {
+                let message = &params["message"];
+                let n = tasks.len();
+                let state = if message["parts"][0]["text"] == "fail" {
+                    "TASK_STATE_FAILED"
+                } else {
+                    "TASK_STATE_COMPLETED"
+                };
+                let t = json!({
+                    "id": format!("t{n}"),
+                    "contextId": message.get("contextId").cloned().unwrap_or(json!("c0")),
+                    "status": {"state": state, "timestamp": format!("2026-01-01T00:{:02}:{:02}.000Z", n / 60, n % 60)},
+                    "history": [message],
+                    "artifacts": [{"artifactId": "a", "parts": [{"text": "done"}]}]
+                });
+                tasks.push(t.clone());
+                ok(&json!({"task": t}))
+            }
+            "GetTask" => ok(tasks
+                .iter()
+                .find(|t| t["id"] == params["id"])
+                .unwrap_or(&Value::Null)),
+            "ListTasks" => ok(&list(&tasks, params)),
+            _ => ok(&Value::Null),
+        }
+    }
+}
+
+/// A last page holding `tasks`, newest first.
+fn page(tasks: Vec<&Value>, page_size: usize) -> Value {
+    let mut tasks: Vec<Value> = tasks.into_iter().cloned().collect();
+    tasks.reverse();
+    for t in &mut tasks {
+        t.as_object_mut().unwrap().remove("artifacts");
+    }
+    json!({"tasks": tasks, "nextPageToken": "", "pageSize": page_size, "totalSize": tasks.len()})
+}
+
+#[tokio::test]
+async fn list_01_warns_when_list_tasks_is_an_unknown_method() {
+    let kind = verdict_of("LIST-01", |method, _, _| {
+        if method == "ListTasks" {
+            ResponseTemplate::new(200).set_body_json(json!({
+                "jsonrpc": "2.0", "id": "tck-1",
+                "error": {"code": -32601, "message": "Method not found"}
+            }))
+        } else {
+            ok(&Value::Null)
+        }
+    })
+    .await;
+    assert_eq!(kind.0, VerdictKind::Warn, "{}", kind.1);
+    assert!(
+        kind.1.contains("ListTasks is not implemented"),
+        "{}",
+        kind.1
+    );
+}
+
+#[tokio::test]
+async fn list_08_fails_when_the_status_and_timestamp_filters_are_ignored() {
+    // Only `contextId` is applied: `status` and `statusTimestampAfter` are not.
+    let kind = verdict_of(
+        "LIST-08",
+        task_store(|tasks, params| {
+            let listed = tasks
+                .iter()
+                .filter(|t| t["contextId"] == params["contextId"])
+                .collect();
+            page(listed, 50)
+        }),
+    )
+    .await;
+    assert_fails_with(&kind, "a listed task does not match the filter contextId");
+    assert!(kind.1.contains("status TASK_STATE_COMPLETED"), "{}", kind.1);
+    assert!(kind.1.contains("statusTimestampAfter"), "{}", kind.1);
+}
+
+#[tokio::test]
+async fn list_08_passes_against_the_same_store_when_every_filter_holds() {
+    // The positive control of the mock above: the same store with the filters applied.
+    let kind = verdict_of(
+        "LIST-08",
+        task_store(|tasks, params| {
+            let listed = tasks
+                .iter()
+                .filter(|t| t["contextId"] == params["contextId"])
+                .filter(|t| {
+                    params
+                        .get("status")
+                        .is_none_or(|s| t["status"]["state"] == *s)
+                })
+                .filter(|t| {
+                    params
+                        .get("statusTimestampAfter")
+                        .is_none_or(|after| t["status"]["timestamp"].as_str() >= after.as_str())
+                })
+                .collect();
+            page(listed, 50)
+        }),
+    )
+    .await;
+    assert_eq!(kind.0, VerdictKind::Pass, "{}", kind.1);
+}
+
+#[tokio::test]
+async fn list_09_warns_when_pages_exceed_the_page_size_bounds() {
+    // Every page claims a page size of 500, with or without pageSize in the request.
+    let kind = verdict_of(
+        "LIST-09",
+        task_store(|tasks, _| page(tasks.iter().collect(), 500)),
+    )
+    .await;
+    assert_eq!(kind.0, VerdictKind::Warn, "{}", kind.1);
+    assert!(
+        kind.1
+            .contains("without pageSize, a page holds more than 50 tasks"),
+        "{}",
+        kind.1
+    );
+    assert!(
+        kind.1
+            .contains("pageSize 101 is neither refused nor clamped to 100"),
+        "{}",
+        kind.1
+    );
+}
+
+#[tokio::test]
+async fn list_09_warns_when_page_size_101_is_refused_with_another_error() {
+    let kind = verdict_of("LIST-09", |_, params, _| {
+        if params.get("pageSize").is_some() {
+            ResponseTemplate::new(200).set_body_json(json!({
+                "jsonrpc": "2.0", "id": "tck-1",
+                "error": {"code": -32603, "message": "Internal error"}
+            }))
+        } else {
+            ok(&page(vec![], 50))
+        }
+    })
+    .await;
+    assert_eq!(kind.0, VerdictKind::Warn, "{}", kind.1);
+    assert!(
+        kind.1
+            .contains("pageSize 101 is refused with another error than InvalidParams"),
         "{}",
         kind.1
     );

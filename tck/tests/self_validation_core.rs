@@ -1,4 +1,4 @@
-//! Self-validation of the protocol families (send message, tasks, streaming, JSON-RPC
+//! Self-validation of the protocol families (send message, tasks, list tasks, streaming, JSON-RPC
 //! envelope, versioning) against the reference agent, in process on 127.0.0.1:0:
 //!
 //! * with no defect, every scenario of these families passes (or is not applicable) on
@@ -27,6 +27,7 @@ use a2a_tck::verdict::VerdictKind;
 const AREAS: &[Area] = &[
     Area::SendMessage,
     Area::Tasks,
+    Area::ListTasks,
     Area::Streaming,
     Area::Envelope,
     Area::Versioning,
@@ -242,8 +243,70 @@ breaks!(
 breaks!(
     history_not_truncated,
     "history-not-truncated",
-    &["GET-03", "GET-04"],
-    &["GET-03", "GET-04"],
+    &["GET-03", "GET-04", "LIST-11"],
+    &["GET-03", "GET-04", "LIST-11"],
+    &[]
+);
+breaks!(
+    next_page_token_missing,
+    "next-page-token-missing",
+    &[
+        "LIST-02",
+        "LIST-03",
+        "LIST-04",
+        "LIST-05",
+        "LIST-06",
+        "LIST-07",
+        "LIST-08",
+        "LIST-09=warn",
+        "LIST-11"
+    ],
+    &[
+        "LIST-02",
+        "LIST-03",
+        "LIST-04",
+        "LIST-05",
+        "LIST-06",
+        "LIST-07",
+        "LIST-08",
+        "LIST-09=warn",
+        "LIST-11"
+    ],
+    &[]
+);
+breaks!(
+    list_oldest_first,
+    "list-oldest-first",
+    &["LIST-04"],
+    &["LIST-04"],
+    &[]
+);
+breaks!(
+    list_artifacts_always,
+    "list-artifacts-always",
+    &["LIST-05"],
+    &["LIST-05"],
+    &[]
+);
+breaks!(
+    list_artifacts_never,
+    "list-artifacts-never",
+    &["LIST-06"],
+    &["LIST-06"],
+    &[]
+);
+breaks!(
+    list_page_size_ignored,
+    "list-page-size-ignored",
+    &["LIST-07"],
+    &["LIST-07"],
+    &[]
+);
+breaks!(
+    list_filter_ignored,
+    "list-filter-ignored",
+    &["LIST-03=skip", "LIST-07", "LIST-08"],
+    &["LIST-03=skip", "LIST-07", "LIST-08"],
     &[]
 );
 breaks!(
@@ -317,6 +380,15 @@ breaks!(
         "GET-03",
         "GET-04",
         "GET-06",
+        "LIST-02",
+        "LIST-03",
+        "LIST-04",
+        "LIST-05",
+        "LIST-06",
+        "LIST-07",
+        "LIST-08",
+        "LIST-09=warn",
+        "LIST-11",
         "SEND-02",
         "SEND-03",
         "SEND-04",
@@ -345,6 +417,15 @@ breaks!(
         "GET-03",
         "GET-04",
         "GET-06",
+        "LIST-02",
+        "LIST-03",
+        "LIST-04",
+        "LIST-05",
+        "LIST-06",
+        "LIST-07",
+        "LIST-08",
+        "LIST-09=warn",
+        "LIST-11",
         "SEND-02",
         "SEND-03",
         "SEND-04",
@@ -378,6 +459,15 @@ breaks!(
         "GET-03",
         "GET-04",
         "GET-06",
+        "LIST-02",
+        "LIST-03",
+        "LIST-04",
+        "LIST-05",
+        "LIST-06",
+        "LIST-07",
+        "LIST-08",
+        "LIST-09=warn",
+        "LIST-11",
         "SEND-02",
         "SEND-03",
         "SEND-04",
@@ -407,6 +497,15 @@ breaks!(
         "GET-03",
         "GET-04",
         "GET-06",
+        "LIST-02",
+        "LIST-03",
+        "LIST-04",
+        "LIST-05",
+        "LIST-06",
+        "LIST-07",
+        "LIST-08",
+        "LIST-09=warn",
+        "LIST-11",
         "SEND-02",
         "SEND-03",
         "SEND-04",
@@ -441,6 +540,15 @@ breaks!(
         "GET-03",
         "GET-04",
         "GET-06",
+        "LIST-02",
+        "LIST-03",
+        "LIST-04",
+        "LIST-05",
+        "LIST-06",
+        "LIST-07",
+        "LIST-08",
+        "LIST-09=warn",
+        "LIST-11",
         "SEND-02",
         "SEND-03",
         "SEND-04",
@@ -468,6 +576,15 @@ breaks!(
         "GET-03",
         "GET-04",
         "GET-06",
+        "LIST-02",
+        "LIST-03",
+        "LIST-04",
+        "LIST-05",
+        "LIST-06",
+        "LIST-07",
+        "LIST-08",
+        "LIST-09=warn",
+        "LIST-11",
         "SEND-02",
         "SEND-03",
         "SEND-04",
@@ -500,6 +617,14 @@ breaks!(
         "GET-03",
         "GET-04",
         "GET-06",
+        "LIST-02",
+        "LIST-03",
+        "LIST-04",
+        "LIST-05",
+        "LIST-06",
+        "LIST-07",
+        "LIST-08",
+        "LIST-11",
         "SEND-02",
         "SEND-03",
         "SEND-04",
@@ -555,8 +680,28 @@ breaks!(
 breaks!(
     context_id_substituted,
     "context-id-substituted",
-    &["SEND-13"],
-    &["SEND-13"],
+    &[
+        "LIST-02=skip",
+        "LIST-03=skip",
+        "LIST-04=skip",
+        "LIST-05=skip",
+        "LIST-06=skip",
+        "LIST-07=skip",
+        "LIST-08=skip",
+        "LIST-11=skip",
+        "SEND-13"
+    ],
+    &[
+        "LIST-02=skip",
+        "LIST-03=skip",
+        "LIST-04=skip",
+        "LIST-05=skip",
+        "LIST-06=skip",
+        "LIST-07=skip",
+        "LIST-08=skip",
+        "LIST-11=skip",
+        "SEND-13"
+    ],
     &[]
 );
 breaks!(

@@ -23,6 +23,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const GROUP: &[&str] = &[
     "AUTH-*",
+    "LIST-10",
     "SEC-AUTH-*",
     "SEC-JWT-*",
     "SEC-REPLAY-*",
@@ -160,7 +161,7 @@ const TABLE: &[(&str, &[&str])] = &[
     ("missing-credentials-accepted", &["AUTH-01", "SEC-AUTH-01"]),
     (
         "other-principal-task-visible",
-        &["AUTH-04", "CANCEL-05", "GET-05", "SEC-AUTH-06"],
+        &["AUTH-04", "CANCEL-05", "GET-05", "LIST-10", "SEC-AUTH-06"],
     ),
     ("insufficient-scope-accepted", &["AUTH-03", "SEC-AUTH-05"]),
     ("replayed-jti-accepted", &["SEC-REPLAY-01"]),
@@ -218,6 +219,20 @@ defect_tests! {
     expired_token_accepted_turns_exp_red => "expired-token-accepted",
     alg_none_accepted_turns_alg_none_red => "alg-none-accepted",
     alg_confusion_accepted_turns_confusion_red => "alg-confusion-accepted",
+}
+
+/// The table's runs are JSON-RPC; `ListTasks` leaks over HTTP+JSON (`GET /tasks`) the same way.
+#[tokio::test]
+async fn other_principal_task_visible_leaks_into_list_tasks_over_http_json() {
+    let report = run_reference(
+        SelftestMode::Bearer,
+        &["other-principal-task-visible"],
+        ProtocolVersion::V1_0,
+        Binding::HttpJson,
+    )
+    .await;
+    assert_eq!(errors(&report), Vec::<String>::new());
+    assert!(red(&report).contains("LIST-10"), "{:?}", red(&report));
 }
 
 // ---- (c) a lax agent: any bearer token is accepted, the challenge names another scheme ----

@@ -49,6 +49,7 @@ const PROBES: &[&str] = &[
     "LIST-03",
     "LIST-04",
     "LIST-05",
+    "LIST-06",
     "LIST-07",
     "LIST-08",
     "LIST-11",
@@ -469,6 +470,22 @@ async fn holds(a: &Agent, id: &str) -> bool {
                 .iter()
                 .all(|t| t.get("artifacts").is_none())
         }
+        "LIST-06" => {
+            let t = done(a, "done").await;
+            let p = a
+                .v1(
+                    "ListTasks",
+                    json!({"contextId": t["contextId"], "includeArtifacts": true}),
+                )
+                .await;
+            let artifacts = &t["artifacts"];
+            artifacts.as_array().is_some_and(|a| !a.is_empty())
+                && p["tasks"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|l| l["id"] == t["id"] && &l["artifacts"] == artifacts)
+        }
         "LIST-07" => {
             for i in 0..3 {
                 done(a, &format!("t{i}")).await;
@@ -743,6 +760,7 @@ defect_tests! {
     next_page_token_missing => NextPageTokenMissing,
     list_oldest_first => ListOldestFirst,
     list_artifacts_always => ListArtifactsAlways,
+    list_artifacts_never => ListArtifactsNever,
     list_page_size_ignored => ListPageSizeIgnored,
     list_filter_ignored => ListFilterIgnored,
     parse_error_with_id => ParseErrorWithId,

@@ -27,6 +27,7 @@ const PROBES: &[&str] = &[
     "AUTH-04",
     "GET-05",
     "CANCEL-05",
+    "LIST-10",
     "SEC-REPLAY-01",
     "SEC-JWT-01",
     "SEC-JWT-05",
@@ -149,6 +150,22 @@ async fn holds(p: &Probe, id: &str) -> bool {
             task.is_string()
                 && mine.get("result").is_none()
                 && mine["error"]["code"] == unknown["error"]["code"]
+        }
+        "LIST-10" => {
+            let mut m = msg_v1("ask");
+            m["contextId"] = json!("ctx-list-10");
+            let t = p.rpc("alice", "SendMessage", json!({"message": m})).await;
+            let task = t["result"]["task"]["id"].clone();
+            let listed = |r: &Value| {
+                r["result"]["tasks"]
+                    .as_array()
+                    .is_some_and(|ts| ts.iter().any(|x| x["id"] == task))
+            };
+            let own = p
+                .rpc("alice", "ListTasks", json!({"contextId": "ctx-list-10"}))
+                .await;
+            let theirs = p.rpc("bob", "ListTasks", json!({})).await;
+            task.is_string() && listed(&own) && !listed(&theirs)
         }
         "SEC-REPLAY-01" => {
             let t = token("alice", sec::SCRIPTED_SCOPE);

@@ -87,6 +87,26 @@ pub fn scenarios() -> Vec<Scenario> {
             },
             step: Arc::new(rules::OtherPrincipal(Isolation::All)),
         },
+        // S1x §3.1.4: "The operation MUST return only tasks visible to the authenticated
+        // client" (§13.1). A List Tasks item, declared here with the isolation scenarios: it
+        // needs two principals (judged in `rules::list`).
+        Scenario {
+            id: "LIST-10",
+            title: "another principal's tasks are not listed",
+            level: Level::Must,
+            spec: SpecRef {
+                source: "A2A 1.0",
+                section: "§3.1.4, §13.1",
+            },
+            requirement: "Only tasks visible to the caller are listed, even without filters: a task created by principal A is absent from principal B's ListTasks, filtered on its contextId or not filtered (needs the profile's [jwt] to mint both).",
+            area: Area::Auth,
+            applies: Applies {
+                versions: &[Family::V1_0],
+                bindings: &[],
+                needs: NEEDS,
+            },
+            step: step(crate::rules::list::other_principal_not_listed),
+        },
         // S1x §3.1.11: the extended card "MUST require authentication".
         // S1x §13.1, §3.3.2: GetTask verifies access without revealing existence.
         Scenario {

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod extensions;
 pub mod hostile_input;
 pub mod json_rpc;
+pub mod list;
 pub mod push;
 pub mod send_message;
 pub mod streaming;
@@ -20,6 +21,7 @@ pub fn all() -> Vec<Scenario> {
     scenarios.extend(send_message::scenarios());
     scenarios.extend(streaming::scenarios());
     scenarios.extend(tasks::scenarios());
+    scenarios.extend(list::scenarios());
     scenarios.extend(push::scenarios());
     scenarios.extend(json_rpc::scenarios());
     scenarios.extend(versioning::scenarios());

@@ -166,13 +166,13 @@ fn private_jwk(text: &[u8]) -> Result<SigningKey, String> {
     a2a_security::jwk::signing_key(&jwk).map_err(|e| e.to_string())
 }
 
-fn minting(cx: &Context) -> Result<Option<Minting>, HarnessError> {
+pub(crate) fn minting(cx: &Context) -> Result<Option<Minting>, HarnessError> {
     Minting::from_profile(&cx.profile).map_err(HarnessError)
 }
 
 /// Who a request is sent as.
 #[derive(Clone, Copy)]
-enum As<'a> {
+pub(crate) enum As<'a> {
     /// No credentials at all.
     Nobody,
     /// This `Authorization` value only.
@@ -181,7 +181,7 @@ enum As<'a> {
     Garbage,
 }
 
-async fn call_as(
+pub(crate) async fn call_as(
     cx: &Context,
     target: &Target,
     op: Operation,

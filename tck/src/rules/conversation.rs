@@ -390,6 +390,8 @@ pub enum Expect {
     Error,
     /// One stream event.
     StreamEvent,
+    /// A page of `ListTasks` (1.0 only).
+    TaskPage,
 }
 
 /// The schema definition an answer body must conform to, by version and binding.
@@ -405,10 +407,14 @@ pub fn schema_ref(version: ProtocolVersion, binding: Binding, expect: Expect) ->
         (Family::V1_0, Binding::HttpJson, Expect::Task) => "v1.0#/$defs/Task",
         (Family::V1_0, Binding::HttpJson, Expect::Error) => "v1.0#/$defs/RestError",
         (Family::V1_0, Binding::HttpJson, Expect::StreamEvent) => "v1.0#/$defs/StreamResponse",
+        (Family::V1_0, Binding::JsonRpc, Expect::TaskPage) => "v1.0#/$defs/JsonRpcListTasksSuccess",
+        (Family::V1_0, Binding::HttpJson, Expect::TaskPage) => "v1.0#/$defs/ListTasksResponse",
         (Family::V0_3, _, Expect::SendResult) => "v0.3#/$defs/JsonRpcSendMessageSuccess",
         (Family::V0_3, _, Expect::Task) => "v0.3#/$defs/JsonRpcTaskSuccess",
         (Family::V0_3, _, Expect::Error) => "v0.3#/$defs/JsonRpcError",
         (Family::V0_3, _, Expect::StreamEvent) => "v0.3#/$defs/JsonRpcStreamSuccess",
+        // 0.3 has no ListTasks: the schema set has no such definition, so nothing is judged.
+        (Family::V0_3, _, Expect::TaskPage) => "v0.3#/$defs/ListTasksResponse",
     }
 }
 

@@ -9,6 +9,7 @@ pub mod envelope;
 pub mod extensions;
 pub mod input;
 pub mod lifecycle;
+pub mod list;
 pub mod push;
 pub mod state_machine;
 pub mod streaming;
