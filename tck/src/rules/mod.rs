@@ -10,5 +10,6 @@ pub mod extensions;
 pub mod input;
 pub mod lifecycle;
 pub mod push;
+pub mod push_config;
 pub mod state_machine;
 pub mod streaming;
