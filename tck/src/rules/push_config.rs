@@ -616,9 +616,26 @@ async fn get(s: &Session<'_>) -> Result<Outcome, HarnessError> {
     Ok(Outcome::from_failures(failures))
 }
 
-/// PUSH-07: with a configuration on the task, Get of another id is `TaskNotFoundError`.
+/// The positive control of the scenarios that expect a Get to fail: Get of the configuration
+/// just created succeeds (otherwise skip: PUSH-06 judges it).
+async fn readable(s: &Session<'_>, created: &Created) -> Result<Option<Outcome>, HarnessError> {
+    let answer = s.get(&created.id).await?;
+    Ok(answer.result.is_none().then(|| {
+        Outcome::Skip(format!(
+            "Get of the configuration just created failed ({}); PUSH-06 judges that",
+            describe(&answer)
+        ))
+    }))
+}
+
+/// PUSH-07: with a configuration on the task (readable: the control), Get of another id is
+/// `TaskNotFoundError`.
 async fn get_missing(s: &Session<'_>) -> Result<Outcome, HarnessError> {
-    if let Err(outcome) = s.created().await? {
+    let created = match s.created().await? {
+        Ok(c) => c,
+        Err(outcome) => return Ok(outcome),
+    };
+    if let Some(outcome) = readable(s, &created).await? {
         return Ok(outcome);
     }
     let answer = s.get(&unique("tck-unknown-config")).await?;
@@ -662,12 +679,22 @@ async fn list(s: &Session<'_>) -> Result<Outcome, HarnessError> {
     Ok(Outcome::from_failures(failures))
 }
 
-/// PUSH-09: after Delete, Get fails and List omits the configuration.
+/// PUSH-09: after Delete, Get fails and List omits the configuration (both showed it before:
+/// the control).
 async fn delete(s: &Session<'_>) -> Result<Outcome, HarnessError> {
     let created = match s.created().await? {
         Ok(c) => c,
         Err(outcome) => return Ok(outcome),
     };
+    if let Some(outcome) = readable(s, &created).await? {
+        return Ok(outcome);
+    }
+    let (before, _, _) = s.listed().await?;
+    if !before.contains(&created.id) {
+        return Ok(Outcome::Skip(
+            "List does not show the configuration just created; PUSH-08 judges that".into(),
+        ));
+    }
     let deleted = s.delete(&created.id).await?;
     if !succeeded(&deleted) {
         return Ok(Outcome::Fail(vec![
