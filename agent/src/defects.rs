@@ -180,7 +180,7 @@ defects! {
     InsufficientScopeAccepted = "insufficient-scope-accepted", ["SEC-AUTH-05", "AUTH-03"],
         "a message to a skill is served to a valid token that lacks the skill's scope instead of 403";
     /// The store ignores the principal: any caller sees any principal's task.
-    OtherPrincipalTaskVisible = "other-principal-task-visible", ["SEC-AUTH-06", "AUTH-04", "GET-05", "CANCEL-05", "LIST-10"],
+    OtherPrincipalTaskVisible = "other-principal-task-visible", ["SEC-AUTH-06", "AUTH-04", "GET-05", "CANCEL-05", "LIST-10", "PUSH-16"],
         "another principal's task is visible (and usable) instead of behaving like an unknown id";
     /// A bearer token presented a second time (same `jti`) is accepted.
     ReplayedJtiAccepted = "replayed-jti-accepted", ["SEC-REPLAY-01"],
@@ -212,6 +212,27 @@ defects! {
     /// Deliveries go on after the push configuration was deleted.
     DeliveriesAfterDelete = "deliveries-after-delete", ["SEC-PUSH-06", "PUSH-11"],
         "webhook deliveries continue after the push configuration was deleted";
+    /// `CreateTaskPushNotificationConfig` answers the configuration without its assigned id.
+    PushConfigWithoutId = "push-config-without-id", ["PUSH-03"],
+        "CreateTaskPushNotificationConfig answers the configuration with an empty id (it is stored under its real one)";
+    /// A push configuration for an unknown task is accepted.
+    PushCreateUnknownTaskAccepted = "push-create-unknown-task-accepted", ["PUSH-04"],
+        "CreateTaskPushNotificationConfig on an unknown task answers a configuration instead of -32001";
+    /// Getting a configuration id the task does not have answers another configuration.
+    PushGetMissingConfigSucceeds = "push-get-missing-config-succeeds", ["PUSH-07"],
+        "GetTaskPushNotificationConfig of an unknown configuration id answers the task's first configuration instead of -32001";
+    /// Listing a task's configurations answers only the first one.
+    PushListDropsConfigs = "push-list-drops-configs", ["PUSH-08"],
+        "ListTaskPushNotificationConfigs answers only the task's first configuration (and no nextPageToken to the rest)";
+    /// Deleting a configuration answers success and keeps it.
+    PushDeleteIgnored = "push-delete-ignored", ["PUSH-09", "PUSH-11", "SEC-PUSH-06"],
+        "DeleteTaskPushNotificationConfig answers success but keeps the configuration (still listed, read and delivered to)";
+    /// Deleting a configuration that is not there is an internal error.
+    PushDeleteTwiceErrors = "push-delete-twice-errors", ["PUSH-10"],
+        "DeleteTaskPushNotificationConfig of a configuration already deleted answers -32603 / HTTP 500 instead of success";
+    /// Another principal may read a task's push configuration.
+    PushConfigOtherPrincipalVisible = "push-config-other-principal-visible", ["PUSH-16"],
+        "GetTaskPushNotificationConfig serves another principal's configuration (the task itself stays hidden)";
     /// The card's signature does not verify.
     CardSignatureInvalid = "card-signature-invalid", ["SEC-CARD-01", "CARD-14"],
         "the agent card's JWS signature does not verify (one bit of it is flipped)";
@@ -238,6 +259,13 @@ impl Defect {
                 | Self::WebhookWithoutAuthorization
                 | Self::WebhookToLoopbackAccepted
                 | Self::DeliveriesAfterDelete
+                | Self::PushConfigWithoutId
+                | Self::PushCreateUnknownTaskAccepted
+                | Self::PushGetMissingConfigSucceeds
+                | Self::PushListDropsConfigs
+                | Self::PushDeleteIgnored
+                | Self::PushDeleteTwiceErrors
+                | Self::PushConfigOtherPrincipalVisible
                 | Self::CardSignatureInvalid
         )
     }

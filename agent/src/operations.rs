@@ -523,11 +523,25 @@ impl Agent {
     ) -> Result<PushConfig, A2aError> {
         self.require_push()?;
         self.pusher.check_url(&req.config.url).await?;
-        let config = self
-            .store
-            .put_push_config(owner, req.config.clone())
-            .map_err(|e| store_error(e, &req.config.task_id))?;
+        let config = match self.store.put_push_config(owner, req.config.clone()) {
+            Err(StoreError::NotFound) if self.defect(Defect::PushCreateUnknownTaskAccepted) => {
+                // Deliberately wrong: an unknown task gets a configuration (stored nowhere).
+                let mut config = req.config.clone();
+                if config.id.is_empty() {
+                    config.id = uuid::Uuid::new_v4().to_string();
+                }
+                return Ok(config);
+            }
+            other => other.map_err(|e| store_error(e, &req.config.task_id))?,
+        };
         self.pusher.watch(&self.store, owner, &config.task_id);
+        if self.defect(Defect::PushConfigWithoutId) {
+            // Deliberately wrong: stored under its id, answered without it.
+            return Ok(PushConfig {
+                id: String::new(),
+                ..config
+            });
+        }
         Ok(config)
     }
 
@@ -544,18 +558,33 @@ impl Agent {
                 .next()
                 .ok_or_else(|| store_error(StoreError::PushConfigNotFound, &req.task_id));
         }
-        self.store
-            .push_config(owner, &req.task_id, &req.id)
-            .map_err(|e| store_error(e, &req.task_id))
+        match self.store.push_config(owner, &req.task_id, &req.id) {
+            Err(StoreError::PushConfigNotFound)
+                if self.defect(Defect::PushGetMissingConfigSucceeds) =>
+            {
+                // Deliberately wrong: an unknown configuration id answers the first one.
+                self.store
+                    .push_configs(owner, &req.task_id)
+                    .map_err(|e| store_error(e, &req.task_id))?
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| store_error(StoreError::PushConfigNotFound, &req.task_id))
+            }
+            other => other.map_err(|e| store_error(e, &req.task_id)),
+        }
     }
 
     /// `ListTaskPushNotificationConfigs`.
     pub fn list_push(&self, req: &PushList, owner: &Owner) -> Result<PushPage, A2aError> {
         self.require_push()?;
-        let configs = self
+        let mut configs = self
             .store
             .push_configs(owner, &req.task_id)
             .map_err(|e| store_error(e, &req.task_id))?;
+        if self.defect(Defect::PushListDropsConfigs) {
+            // Deliberately wrong: every configuration but the first is left out.
+            configs.truncate(1);
+        }
         let start = match req.page_token.as_deref() {
             None => 0,
             Some(t) => t
@@ -582,6 +611,22 @@ impl Agent {
     /// `DeleteTaskPushNotificationConfig` (idempotent).
     pub fn delete_push(&self, req: &PushRef, owner: &Owner) -> Result<(), A2aError> {
         self.require_push()?;
+        if self.defect(Defect::PushDeleteIgnored) {
+            // Deliberately wrong: success is answered and the configuration kept.
+            return self
+                .store
+                .push_configs(owner, &req.task_id)
+                .map(|_| ())
+                .map_err(|e| store_error(e, &req.task_id));
+        }
+        if self.defect(Defect::PushDeleteTwiceErrors)
+            && let Err(StoreError::PushConfigNotFound) =
+                self.store.push_config(owner, &req.task_id, &req.id)
+        {
+            // Deliberately wrong: deleting what is already gone is an internal error.
+            return Err(A2aError::new(ErrorKind::Internal)
+                .with_message("push notification configuration already deleted"));
+        }
         self.store
             .delete_push_config(owner, &req.task_id, &req.id)
             .map_err(|e| store_error(e, &req.task_id))

@@ -519,6 +519,14 @@ impl Profile {
             {
                 r = r.secret(s.expose());
             }
+            // The push scenarios send `authorization` split into `{scheme, credentials}`.
+            if let Some((_, credentials)) = w
+                .authorization
+                .as_ref()
+                .and_then(|a| a.expose().split_once(' '))
+            {
+                r = r.secret(credentials.trim());
+            }
         }
         r
     }
@@ -556,6 +564,20 @@ mod tests {
         let redactor = profile.redactor();
         assert_eq!(redactor.text("Bearer tok-123456"), "Bearer [redacted]");
         assert!(redactor.is_secret_header("x-key"));
+        let mut with_webhook = profile.clone();
+        with_webhook.webhook = Some(Webhook {
+            bind: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+            public_url: None,
+            authorization: Some(Secret::new("Bearer hook-credential-1")),
+            token: None,
+            signing_secret: None,
+        });
+        assert_eq!(
+            with_webhook
+                .redactor()
+                .text(r#"{"scheme":"Bearer","credentials":"hook-credential-1"}"#),
+            r#"{"scheme":"Bearer","credentials":"[redacted]"}"#
+        );
         assert_eq!(
             profile
                 .behaviours

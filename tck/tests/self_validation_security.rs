@@ -744,6 +744,23 @@ async fn the_push_agent_passes_every_webhook_scenario_on_each_version_and_bindin
             .filter(|r| r.verdict.kind() == VerdictKind::Pass)
             .count();
         assert!(passed >= 6, "{version} {binding}: only {passed} passed");
+        // The configuration scenarios pass (never skip) on the push agent.
+        let crud: &[&str] = if version == ProtocolVersion::V0_3 {
+            &["PUSH-06", "PUSH-08", "PUSH-09"]
+        } else {
+            &[
+                "PUSH-03", "PUSH-04", "PUSH-05", "PUSH-06", "PUSH-07", "PUSH-08", "PUSH-09",
+                "PUSH-10",
+            ]
+        };
+        for id in crud {
+            let r = report.results.iter().find(|r| r.scenario.id == *id);
+            assert_eq!(
+                r.map(|r| r.verdict.kind()),
+                Some(VerdictKind::Pass),
+                "{id} on {version} {binding}"
+            );
+        }
     }
 }
 
@@ -755,6 +772,17 @@ const PUSH_TABLE: &[(&str, &[&str])] = &[
     ),
     ("webhook-to-loopback-accepted", &["SEC-PUSH-04"]),
     ("deliveries-after-delete", &["PUSH-11", "SEC-PUSH-06"]),
+    // The configuration scenarios that need no id from Create skip (never pass) under it.
+    ("push-config-without-id", &["PUSH-03"]),
+    ("push-create-unknown-task-accepted", &["PUSH-04"]),
+    ("push-get-missing-config-succeeds", &["PUSH-07"]),
+    ("push-list-drops-configs", &["PUSH-08"]),
+    (
+        "push-delete-ignored",
+        &["PUSH-09", "PUSH-11", "SEC-PUSH-06"],
+    ),
+    // A warning: PUSH-10 is [lenient] (DIGEST), a SHOULD like CANCEL-04.
+    ("push-delete-twice-errors", &["PUSH-10"]),
 ];
 
 async fn exactly_push(defect: &str) {
@@ -792,6 +820,110 @@ async fn webhook_to_loopback_accepted_turns_the_ssrf_probe_red() {
 #[tokio::test]
 async fn deliveries_after_delete_turn_the_delete_scenarios_red() {
     exactly_push("deliveries-after-delete").await;
+}
+
+#[tokio::test]
+async fn push_config_without_id_turns_the_create_scenario_red() {
+    exactly_push("push-config-without-id").await;
+}
+
+#[tokio::test]
+async fn push_create_unknown_task_accepted_turns_the_unknown_task_scenario_red() {
+    exactly_push("push-create-unknown-task-accepted").await;
+}
+
+#[tokio::test]
+async fn push_get_missing_config_succeeds_turns_the_missing_config_scenario_red() {
+    exactly_push("push-get-missing-config-succeeds").await;
+}
+
+#[tokio::test]
+async fn push_list_drops_configs_turns_the_list_scenario_red() {
+    exactly_push("push-list-drops-configs").await;
+}
+
+#[tokio::test]
+async fn push_delete_ignored_turns_the_delete_scenarios_red() {
+    exactly_push("push-delete-ignored").await;
+}
+
+#[tokio::test]
+async fn push_delete_twice_errors_turns_the_idempotence_scenario_red() {
+    exactly_push("push-delete-twice-errors").await;
+}
+
+#[test]
+fn every_push_table_row_has_a_test() {
+    let source = include_str!("self_validation_security.rs");
+    for (defect, _) in PUSH_TABLE {
+        assert!(
+            source.contains(&format!("exactly_push(\"{defect}\")")),
+            "no test for {defect}"
+        );
+    }
+}
+
+// ---- PUSH-16: two principals and push (`selftest --mode all`) ----
+
+async fn run_all(
+    defects: &[&str],
+    only: &[&str],
+    version: ProtocolVersion,
+    binding: Binding,
+) -> RunReport {
+    let mut agent_config = a2a_reference_agent::config::Config::default();
+    "127.0.0.1:0".clone_into(&mut agent_config.bind);
+    agent_config
+        .defects
+        .extend(defects.iter().map(|d| (*d).to_owned()));
+    let patch = selftest_mode(SelftestMode::All, &mut agent_config);
+    let agent = a2a_reference_agent::serve(agent_config).await.unwrap();
+    let mut config = RunConfig::new(format!("{}/.well-known/agent-card.json", agent.base_url()));
+    patch(&mut config.profile);
+    config.profile.mode = Mode::Dev;
+    config.auth = profile_auth(&config.profile).unwrap();
+    config.version = Some(version);
+    config.binding = Some(binding);
+    config.selection = Selection {
+        only: only.iter().map(|s| (*s).to_owned()).collect(),
+        skip: vec![],
+    };
+    let report = runner::run(catalogue::all(), config, &Silent).await;
+    agent.shutdown().await;
+    report
+}
+
+#[tokio::test]
+async fn another_principals_push_configuration_is_hidden_on_the_two_principal_agent() {
+    for binding in [Binding::JsonRpc, Binding::HttpJson] {
+        let report = run_all(&[], &["PUSH-16"], ProtocolVersion::V1_0, binding).await;
+        assert_eq!(errors(&report), Vec::<String>::new(), "{binding}");
+        let passed: Vec<&str> = report
+            .results
+            .iter()
+            .filter(|r| r.verdict.kind() == VerdictKind::Pass)
+            .map(|r| r.scenario.id)
+            .collect();
+        assert_eq!(passed, ["PUSH-16"], "{binding}");
+    }
+}
+
+/// Both isolation defects, judged over the auth and push groups together: exactly these turn red.
+#[tokio::test]
+async fn the_isolation_defects_turn_push_16_red() {
+    let groups: Vec<&str> = GROUP.iter().chain(PUSH_GROUP).copied().collect();
+    for (defect, expected) in [
+        ("push-config-other-principal-visible", &["PUSH-16"][..]),
+        (
+            "other-principal-task-visible",
+            &["AUTH-04", "PUSH-16", "SEC-AUTH-06"][..],
+        ),
+    ] {
+        let report = run_all(&[defect], &groups, ProtocolVersion::V1_0, Binding::JsonRpc).await;
+        assert_eq!(errors(&report), Vec::<String>::new(), "{defect}");
+        let expected: BTreeSet<String> = expected.iter().map(|s| (*s).to_owned()).collect();
+        assert_eq!(red(&report), expected, "{defect}");
+    }
 }
 
 // ---- (c) push: a fake agent whose deliveries break one rule each ----
@@ -1095,5 +1227,140 @@ async fn ext_03_judges_extension_methods_without_credentials() {
         };
         let report = runner::run(catalogue::all(), config, &Silent).await;
         assert_eq!(verdict_of(&report, "EXT-03"), expected);
+    }
+}
+
+// ---- PUSH-05/06: a fake agent whose Get answers something else than was created ----
+
+/// What the fake agent's `GetTaskPushNotificationConfig` changes in the stored configuration.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum GetAnswers {
+    /// Nothing: the configuration as created.
+    Stored,
+    /// Another url.
+    OtherUrl,
+    /// The token left out.
+    NoToken,
+}
+
+async fn fake_config_agent(get: GetAnswers) -> String {
+    use axum::routing::{get as get_route, post};
+    use std::sync::{Arc, Mutex};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let card = json!({
+        "name": "Fake config agent", "description": "Forgets configurations.", "version": "1",
+        "supportedInterfaces": [
+            {"url": format!("{base}/rpc"), "protocolBinding": "JSONRPC", "protocolVersion": "1.0"}
+        ],
+        "capabilities": {"pushNotifications": true},
+        "defaultInputModes": ["text/plain"], "defaultOutputModes": ["text/plain"],
+        "skills": [{"id": "echo", "name": "Echo", "description": "Echoes.", "tags": ["t"]}],
+    });
+    let stored: Arc<Mutex<Vec<Value>>> = Arc::default();
+    let rpc = move |body: axum::Json<Value>| {
+        let stored = Arc::clone(&stored);
+        async move {
+            let params = body["params"].clone();
+            let working = json!({"id": "t-1", "contextId": "c-1",
+                "status": {"state": "TASK_STATE_WORKING"}});
+            let answer = match body["method"].as_str().unwrap_or("") {
+                "SendMessage" => json!({"result": {"task": working}}),
+                "CancelTask" => json!({"result": {"id": "t-1", "contextId": "c-1",
+                    "status": {"state": "TASK_STATE_CANCELED"}}}),
+                "CreateTaskPushNotificationConfig" if params["taskId"] == "t-1" => {
+                    let mut config = params.clone();
+                    let mut all = stored.lock().unwrap();
+                    config["id"] = format!("cfg-{}", all.len() + 1).into();
+                    all.push(config.clone());
+                    json!({"result": config})
+                }
+                "GetTaskPushNotificationConfig" => {
+                    let all = stored.lock().unwrap();
+                    match all.iter().find(|c| c["id"] == params["id"]) {
+                        Some(c) => {
+                            let mut c = c.clone();
+                            match get {
+                                GetAnswers::Stored => {}
+                                GetAnswers::OtherUrl => {
+                                    c["url"] = "http://localhost:9/elsewhere".into();
+                                }
+                                GetAnswers::NoToken => {
+                                    c.as_object_mut().unwrap().remove("token");
+                                }
+                            }
+                            json!({"result": c})
+                        }
+                        None => json!({"error": {"code": -32001, "message": "not found"}}),
+                    }
+                }
+                _ => json!({"error": {"code": -32001, "message": "not found"}}),
+            };
+            let mut answer = answer;
+            answer["jsonrpc"] = "2.0".into();
+            answer["id"] = body["id"].clone();
+            axum::Json(answer)
+        }
+    };
+    let app = axum::Router::new()
+        .route(
+            "/.well-known/agent-card.json",
+            get_route(move || async move { axum::Json(card) }),
+        )
+        .route("/rpc", post(rpc));
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    base
+}
+
+async fn run_fake_config(get: GetAnswers) -> RunReport {
+    let base = fake_config_agent(get).await;
+    let mut config = RunConfig::new(format!("{base}/.well-known/agent-card.json"));
+    config.profile.mode = Mode::Dev;
+    config.profile.webhook = Some(a2a_tck::profile::Webhook {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        public_url: None,
+        authorization: None,
+        token: None,
+        signing_secret: None,
+    });
+    config.profile.behaviours.map.insert(
+        "long_running".into(),
+        a2a_tck::profile::Trigger {
+            message_text: Some("slow".into()),
+            message_id_prefix: None,
+        },
+    );
+    config.schemas = Some(std::sync::Arc::new(
+        a2a_tck::schema::SchemaSet::embedded().unwrap(),
+    ));
+    config.version = Some(ProtocolVersion::V1_0);
+    config.selection = Selection {
+        only: vec!["PUSH-05".into(), "PUSH-06".into()],
+        skip: vec![],
+    };
+    runner::run(catalogue::all(), config, &Silent).await
+}
+
+/// PUSH-05 compares Get with what was sent, PUSH-06 with what Create answered: another url
+/// turns both red, a dropped token only PUSH-05; the faithful fake passes both.
+#[tokio::test]
+async fn a_get_that_answers_another_configuration_fails_the_persistence_scenarios() {
+    for (get, expected) in [
+        (GetAnswers::Stored, &[][..]),
+        (GetAnswers::OtherUrl, &["PUSH-05", "PUSH-06"][..]),
+        (GetAnswers::NoToken, &["PUSH-05"][..]),
+    ] {
+        let report = run_fake_config(get).await;
+        assert_eq!(errors(&report), Vec::<String>::new(), "{get:?}");
+        let expected: BTreeSet<String> = expected.iter().map(|s| (*s).to_owned()).collect();
+        assert_eq!(red(&report), expected, "{get:?}");
+        let passed = report
+            .results
+            .iter()
+            .filter(|r| r.verdict.kind() == VerdictKind::Pass)
+            .count();
+        assert_eq!(passed, 2 - expected.len(), "{get:?}: {:?}", report.results);
     }
 }

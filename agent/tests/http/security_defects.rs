@@ -43,6 +43,13 @@ const PROBES: &[&str] = &[
     "PUSH-11",
     "SEC-CARD-01",
     "CARD-14",
+    "PUSH-03",
+    "PUSH-04",
+    "PUSH-07",
+    "PUSH-08",
+    "PUSH-09",
+    "PUSH-10",
+    "PUSH-16",
 ];
 
 fn config() -> Config {
@@ -87,6 +94,42 @@ impl Probe {
             )
             .await;
         r["result"]["task"]["id"].as_str().unwrap_or("").to_owned()
+    }
+
+    /// Registers a configuration on alice's `task`; its id, read back from the list (the
+    /// last one), so that a create answer without its id spoils no other probe.
+    async fn configure(&self, task: &str, path: &str) -> Option<String> {
+        let c = self
+            .rpc(
+                "alice",
+                "CreateTaskPushNotificationConfig",
+                json!({"taskId": task, "url": self.hook.url(path)}),
+            )
+            .await;
+        c.get("result")?;
+        let list = self.list(task).await;
+        list.last()?["id"].as_str().map(str::to_owned)
+    }
+
+    /// Alice's list of the task's configurations.
+    async fn list(&self, task: &str) -> Vec<Value> {
+        let r = self
+            .rpc(
+                "alice",
+                "ListTaskPushNotificationConfigs",
+                json!({"taskId": task}),
+            )
+            .await;
+        r["result"]["configs"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// `method` on alice's configuration `id` of `task`, as `sub`.
+    async fn on_config(&self, sub: &str, method: &str, task: &str, id: &str) -> Value {
+        self.rpc(sub, method, json!({"taskId": task, "id": id}))
+            .await
     }
 }
 
@@ -250,13 +293,9 @@ async fn holds(p: &Probe, id: &str) -> bool {
         }
         "SEC-PUSH-06" | "PUSH-11" => {
             let task = p.running().await;
-            let c = p
-                .rpc(
-                    "alice",
-                    "CreateTaskPushNotificationConfig",
-                    json!({"taskId": task, "url": p.hook.url("/del")}),
-                )
-                .await;
+            let Some(id) = p.configure(&task, "/del").await else {
+                return false;
+            };
             if p.hook
                 .next_on("/del", Duration::from_secs(3))
                 .await
@@ -264,12 +303,8 @@ async fn holds(p: &Probe, id: &str) -> bool {
             {
                 return false;
             }
-            p.rpc(
-                "alice",
-                "DeleteTaskPushNotificationConfig",
-                json!({"taskId": task, "id": c["result"]["id"]}),
-            )
-            .await;
+            p.on_config("alice", "DeleteTaskPushNotificationConfig", &task, &id)
+                .await;
             // Deliveries in flight at the delete may still land; nothing after them.
             tokio::time::sleep(Duration::from_millis(300)).await;
             let _ = p.hook.drain(Duration::from_millis(30)).await;
@@ -298,6 +333,107 @@ async fn holds(p: &Probe, id: &str) -> bool {
                 return false;
             };
             a2a_security::card::verify(&card, &keys, Canonicalization::ProtoPresence).is_ok()
+        }
+        "PUSH-03" => {
+            let task = p.running().await;
+            let url = p.hook.url("/id");
+            let c = p
+                .rpc(
+                    "alice",
+                    "CreateTaskPushNotificationConfig",
+                    json!({"taskId": task, "url": url}),
+                )
+                .await;
+            let r = &c["result"];
+            r["id"].as_str().is_some_and(|id| !id.is_empty())
+                && r["taskId"] == json!(task)
+                && r["url"] == json!(url)
+        }
+        "PUSH-04" => {
+            let c = p
+                .rpc(
+                    "alice",
+                    "CreateTaskPushNotificationConfig",
+                    json!({"taskId": "no-such-task", "url": p.hook.url("/unknown")}),
+                )
+                .await;
+            c.get("result").is_none() && c["error"]["code"] == -32001
+        }
+        "PUSH-07" => {
+            let task = p.running().await;
+            if p.configure(&task, "/missing").await.is_none() {
+                return false;
+            }
+            let g = p
+                .on_config(
+                    "alice",
+                    "GetTaskPushNotificationConfig",
+                    &task,
+                    "no-such-config",
+                )
+                .await;
+            g.get("result").is_none() && g["error"]["code"] == -32001
+        }
+        "PUSH-08" => {
+            let task = p.running().await;
+            let (Some(a), Some(b)) = (
+                p.configure(&task, "/one").await,
+                p.configure(&task, "/two").await,
+            ) else {
+                return false;
+            };
+            let ids: Vec<Value> = p
+                .list(&task)
+                .await
+                .iter()
+                .map(|c| c["id"].clone())
+                .collect();
+            a != b && ids.contains(&json!(a)) && ids.contains(&json!(b))
+        }
+        "PUSH-09" => {
+            let task = p.running().await;
+            let Some(id) = p.configure(&task, "/gone").await else {
+                return false;
+            };
+            let d = p
+                .on_config("alice", "DeleteTaskPushNotificationConfig", &task, &id)
+                .await;
+            let g = p
+                .on_config("alice", "GetTaskPushNotificationConfig", &task, &id)
+                .await;
+            d.get("error").is_none() && g.get("result").is_none() && p.list(&task).await.is_empty()
+        }
+        "PUSH-10" => {
+            let task = p.running().await;
+            let Some(id) = p.configure(&task, "/twice").await else {
+                return false;
+            };
+            let mut fine = true;
+            for _ in 0..2 {
+                let d = p
+                    .on_config("alice", "DeleteTaskPushNotificationConfig", &task, &id)
+                    .await;
+                fine &= d.get("error").is_none();
+            }
+            fine
+        }
+        "PUSH-16" => {
+            let task = p.running().await;
+            let Some(id) = p.configure(&task, "/mine").await else {
+                return false;
+            };
+            let own = p
+                .on_config("alice", "GetTaskPushNotificationConfig", &task, &id)
+                .await;
+            let other = p
+                .on_config("bob", "GetTaskPushNotificationConfig", &task, &id)
+                .await;
+            let unknown = p
+                .on_config("bob", "GetTaskPushNotificationConfig", "no-such-task", &id)
+                .await;
+            own.get("result").is_some()
+                && other.get("result").is_none()
+                && other["error"]["code"] == unknown["error"]["code"]
         }
         other => panic!("no probe for {other}"),
     }
@@ -382,4 +518,11 @@ security_defect_tests! {
     webhook_to_loopback_accepted => WebhookToLoopbackAccepted,
     deliveries_after_delete => DeliveriesAfterDelete,
     card_signature_invalid => CardSignatureInvalid,
+    push_config_without_id => PushConfigWithoutId,
+    push_create_unknown_task_accepted => PushCreateUnknownTaskAccepted,
+    push_get_missing_config_succeeds => PushGetMissingConfigSucceeds,
+    push_list_drops_configs => PushListDropsConfigs,
+    push_delete_ignored => PushDeleteIgnored,
+    push_delete_twice_errors => PushDeleteTwiceErrors,
+    push_config_other_principal_visible => PushConfigOtherPrincipalVisible,
 }

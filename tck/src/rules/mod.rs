@@ -11,5 +11,6 @@ pub mod input;
 pub mod lifecycle;
 pub mod list;
 pub mod push;
+pub mod push_config;
 pub mod state_machine;
 pub mod streaming;

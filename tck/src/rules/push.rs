@@ -32,7 +32,7 @@ fn push_declared(cx: &Context) -> bool {
         .unwrap_or(false)
 }
 
-fn preconditions(cx: &Context) -> Result<(), Outcome> {
+pub(crate) fn preconditions(cx: &Context) -> Result<(), Outcome> {
     if !push_declared(cx) {
         return Err(Outcome::NotApplicable(
             "the card does not declare pushNotifications".into(),
@@ -67,7 +67,7 @@ fn token(cx: &Context) -> String {
 }
 
 /// A push configuration in the version's shape (inline in `SendMessage`, without `taskId`).
-fn config(family: Family, url: &str, authorization: &str, token: &str) -> Value {
+pub(crate) fn config(family: Family, url: &str, authorization: &str, token: &str) -> Value {
     let (scheme, credentials) = authorization.split_once(' ').unwrap_or((authorization, ""));
     match family {
         Family::V1_0 => json!({
@@ -95,7 +95,7 @@ fn send_with_push(family: Family, text: &str, push: &Value) -> Value {
     params
 }
 
-fn task_id(answer: &Answer) -> Option<String> {
+pub(crate) fn task_id(answer: &Answer) -> Option<String> {
     let r = answer.result.as_ref()?;
     r.pointer("/task/id")
         .or_else(|| r.get("status").and(r.get("id")))
