@@ -916,7 +916,14 @@ async fn the_isolation_defects_turn_push_16_red() {
         ("push-config-other-principal-visible", &["PUSH-16"][..]),
         (
             "other-principal-task-visible",
-            &["AUTH-04", "PUSH-16", "SEC-AUTH-06"][..],
+            &[
+                "AUTH-04",
+                "CANCEL-05",
+                "GET-05",
+                "LIST-10",
+                "PUSH-16",
+                "SEC-AUTH-06",
+            ][..],
         ),
     ] {
         let report = run_all(&[defect], &groups, ProtocolVersion::V1_0, Binding::JsonRpc).await;
