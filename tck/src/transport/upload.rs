@@ -22,7 +22,7 @@ pub const MAX_HEAD_BYTES: usize = 64 * 1024;
 /// Longest chunk-size or trailer line of a chunked body.
 const MAX_CHUNK_LINE: usize = 1024;
 
-/// Bytes written per write call, so progress is known when the upload fails.
+/// Most bytes offered per write call.
 const WRITE_CHUNK: usize = 64 * 1024;
 
 /// The request to send.
@@ -174,11 +174,16 @@ async fn write_request<W: AsyncWrite + Unpin>(
     body: &[u8],
     sent: &mut usize,
 ) -> std::io::Result<()> {
-    writer.write_all(head).await?;
-    *sent += head.len();
-    for chunk in body.chunks(WRITE_CHUNK) {
-        writer.write_all(chunk).await?;
-        *sent += chunk.len();
+    for part in [head, body] {
+        let mut rest = part;
+        while !rest.is_empty() {
+            let n = writer.write(&rest[..rest.len().min(WRITE_CHUNK)]).await?;
+            if n == 0 {
+                return Err(std::io::ErrorKind::WriteZero.into());
+            }
+            *sent += n;
+            rest = &rest[n..];
+        }
     }
     writer.flush().await
 }
