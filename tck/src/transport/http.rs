@@ -428,7 +428,11 @@ impl HttpClient {
             duration_ms: 0,
         };
         let mut partial = Partial::default();
-        let raw = read == Read::Upload && request.url.starts_with("http://");
+        let raw = read == Read::Upload
+            && request
+                .url
+                .get(..7)
+                .is_some_and(|scheme| scheme.eq_ignore_ascii_case("http://"));
         let outcome = tokio::time::timeout(budget, async {
             if raw {
                 self.drive_upload(&request, &headers, &mut partial).await
