@@ -30,9 +30,22 @@ pub use error::Error;
 pub mod fuzzing {
     use crate::transport::sse::{SseError, SseEvent, SseLimits, SseParser, parse_all};
 
-    /// Feeds `data` to the SSE parser one byte at a time.
+    /// Caps small enough that short inputs reach them: a line, an event's data and the event
+    /// count each end a stream early.
+    pub const SMALL_LIMITS: SseLimits = SseLimits {
+        max_line_bytes: 48,
+        max_event_bytes: 96,
+        max_events: 6,
+    };
+
+    /// Feeds `data` to the SSE parser (default caps) one byte at a time.
     pub fn sse_bytewise(data: &[u8]) -> Result<Vec<SseEvent>, SseError> {
-        let mut parser = SseParser::new(SseLimits::default());
+        sse_bytewise_with(data, SseLimits::default())
+    }
+
+    /// Feeds `data` to the SSE parser with `limits`, one byte at a time.
+    pub fn sse_bytewise_with(data: &[u8], limits: SseLimits) -> Result<Vec<SseEvent>, SseError> {
+        let mut parser = SseParser::new(limits);
         let mut events = Vec::new();
         for b in data {
             events.extend(parser.push(std::slice::from_ref(b))?);
@@ -41,18 +54,31 @@ pub mod fuzzing {
         Ok(events)
     }
 
-    /// The SSE fuzz property: parsing never panics, and the events do not depend on how the
-    /// stream is chunked (whole, byte by byte, split in two at every third of the input).
+    /// The SSE fuzz property: parsing never panics, and the events (or the error) do not depend
+    /// on how the stream is chunked: whole, byte by byte, or in three pieces cut at the thirds of
+    /// the input. Checked with the default caps and with [`SMALL_LIMITS`], so that the errors
+    /// of the caps are reached too.
     pub fn sse_chunking_invariant(data: &[u8]) {
-        let whole = parse_all(data, SseLimits::default());
-        assert_eq!(whole, sse_bytewise(data), "bytewise parse differs");
-        let cut = data.len() / 3;
-        let mut parser = SseParser::new(SseLimits::default());
-        let halves = parser.push(&data[..cut]).and_then(|mut events| {
-            events.extend(parser.push(&data[cut..])?);
-            parser.finish()?;
-            Ok(events)
-        });
-        assert_eq!(whole, halves, "split parse differs");
+        for limits in [SseLimits::default(), SMALL_LIMITS] {
+            let whole = parse_all(data, limits);
+            assert_eq!(
+                whole,
+                sse_bytewise_with(data, limits),
+                "bytewise parse differs ({limits:?})"
+            );
+            let (a, b) = (data.len() / 3, data.len() * 2 / 3);
+            let mut parser = SseParser::new(limits);
+            let pieces = [&data[..a], &data[a..b], &data[b..]]
+                .into_iter()
+                .try_fold(Vec::new(), |mut events, piece| {
+                    events.extend(parser.push(piece)?);
+                    Ok(events)
+                })
+                .and_then(|events| {
+                    parser.finish()?;
+                    Ok(events)
+                });
+            assert_eq!(whole, pieces, "parse in three pieces differs ({limits:?})");
+        }
     }
 }

@@ -334,6 +334,35 @@ fn docs_scenario_list_is_up_to_date() {
     assert!(String::from_utf8_lossy(&tck(&["list"]).stdout).contains("CARD-01"));
 }
 
+/// `list` in each format, from the built binary. The catalogue grows: a new scenario changes
+/// these snapshots on purpose (review with `cargo insta review`, or `INSTA_UPDATE=always`). The
+/// output holds no port, id or time: nothing to redact.
+fn list_output(format: &str) -> String {
+    let out = tck(&["list", "--format", format]);
+    assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn list_text_snapshot() {
+    insta::assert_snapshot!("list_text", list_output("text"));
+}
+
+#[test]
+fn list_markdown_snapshot() {
+    insta::assert_snapshot!("list_markdown", list_output("markdown"));
+}
+
+#[test]
+fn list_json_snapshot() {
+    insta::assert_snapshot!("list_json", list_output("json"));
+}
+
 #[test]
 fn explain_prints_the_requirement() {
     let out = tck(&["explain", "sec-card-01"]);

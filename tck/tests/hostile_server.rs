@@ -382,3 +382,106 @@ async fn a_stream_of_comments_ends_at_the_stream_byte_cap() {
     assert!(started.elapsed() < Duration::from_secs(3));
     assert!(recorder.exchanges()[0].events.is_empty());
 }
+
+/// An agent that refuses a large body the way RFC 9110 §15.5.14 allows: it reads the request
+/// head and a little of the body, then (with `answer`) writes a 413 and closes with the rest of
+/// the upload unread, so the kernel resets the connection under the client still writing;
+/// without `answer` it closes and says nothing. Its card is at `/.well-known/agent-card.json`.
+async fn start_refusing(answer: bool) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let _ =
+                    tokio::time::timeout(CONNECTION_LIFETIME, refuse(socket, addr, answer)).await;
+            });
+        }
+    });
+    addr
+}
+
+async fn refuse(mut socket: TcpStream, addr: SocketAddr, answer: bool) {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+        match socket.read(&mut chunk).await {
+            Ok(n) if n > 0 && buf.len() < 64 * 1024 => buf.extend_from_slice(&chunk[..n]),
+            _ => return,
+        }
+    }
+    if buf.starts_with(b"GET /.well-known/agent-card.json ") {
+        let body = good_card(addr, "refuse").replace("/refuse/rpc", "/rpc");
+        let _ = socket
+            .write_all(format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}", body.len()).as_bytes())
+            .await;
+        return;
+    }
+    // A little of the body, no more.
+    let _ = socket.read(&mut chunk).await;
+    if answer {
+        let body =
+            r#"{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"request too large"}}"#;
+        let _ = socket
+            .write_all(format!("HTTP/1.1 413 Content Too Large\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()).as_bytes())
+            .await;
+    }
+    // Dropped with the upload unread: a reset, not an orderly close.
+}
+
+fn oversized_only(addr: SocketAddr) -> RunConfig {
+    let mut config = config(format!("http://{addr}/.well-known/agent-card.json"));
+    config.profile.timeouts.request_ms = 5_000;
+    config.selection.only = vec!["SEC-INPUT-02".into()];
+    config
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_413_sent_before_the_upload_ends_passes_every_time() {
+    let addr = start_refusing(true).await;
+    for i in 0..20 {
+        let report = timed_run(oversized_only(addr)).await;
+        let [r] = report.results.as_slice() else {
+            panic!("one result expected: {:?}", report.results);
+        };
+        assert_eq!(
+            r.verdict.kind(),
+            VerdictKind::Pass,
+            "iteration {i}: {:?} {:?} {:?}",
+            r.verdict,
+            r.failures,
+            r.exchanges.iter().map(|x| &x.error).collect::<Vec<_>>()
+        );
+        // The evidence has the 413 and says the upload was cut short.
+        let x = r.exchanges.last().unwrap();
+        assert_eq!(x.response.as_ref().map(|r| r.status), Some(413), "{x:?}");
+        assert!(x.request.body_bytes > 8 * 1024 * 1024 - 1);
+        assert!(
+            x.error
+                .as_deref()
+                .is_some_and(|e| e.contains("the response was read")),
+            "{:?}",
+            x.error
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_closed_with_no_answer_to_the_upload_is_a_warning() {
+    let addr = start_refusing(false).await;
+    let report = timed_run(oversized_only(addr)).await;
+    let [r] = report.results.as_slice() else {
+        panic!("one result expected: {:?}", report.results);
+    };
+    // SEC-INPUT-02 is a SHOULD: the dropped connection is a finding, reported as a warning.
+    assert_eq!(r.verdict.kind(), VerdictKind::Warn, "{:?}", r.verdict);
+    assert_eq!(r.failures.len(), 1);
+    assert!(
+        r.failures[0].message.contains("dropped the connection"),
+        "{:?}",
+        r.failures
+    );
+    let x = r.exchanges.last().unwrap();
+    assert!(x.response.is_none());
+    assert!(x.error.is_some());
+}

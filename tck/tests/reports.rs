@@ -11,7 +11,7 @@ use a2a_tck::report::{self, Format};
 use a2a_tck::runner::{RunReport, RunStatus, ScenarioResult, Summary};
 use a2a_tck::scenario::{Binding, ProtocolVersion};
 use a2a_tck::target::Target;
-use a2a_tck::verdict::{Failure, Verdict};
+use a2a_tck::verdict::{Failure, Verdict, VerdictKind};
 
 fn result(
     id: &str,
@@ -212,4 +212,21 @@ fn console_summary() {
     let mut out = Vec::new();
     report::console::write_summary(&sample(), &mut out, false).unwrap();
     insta::assert_snapshot!("console", String::from_utf8(out).unwrap());
+}
+
+#[test]
+fn console_summary_of_a_conformant_run_names_the_untested_version() {
+    let mut report = sample();
+    report.results.retain(|r| {
+        matches!(
+            r.verdict.kind(),
+            VerdictKind::Pass | VerdictKind::NotApplicable | VerdictKind::Skip
+        )
+    });
+    report.untested_versions = vec![ProtocolVersion::V0_3];
+    let report = report.recount();
+    assert_eq!(report.status, RunStatus::Conformant);
+    let mut out = Vec::new();
+    report::console::write_summary(&report, &mut out, false).unwrap();
+    insta::assert_snapshot!("console_conformant", String::from_utf8(out).unwrap());
 }

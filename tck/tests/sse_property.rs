@@ -1,5 +1,10 @@
 //! The SSE parser's fuzz property on seeds and on deterministic pseudo-random streams: parsing
-//! never panics, and the events never depend on how the stream is chunked.
+//! never panics, and the events never depend on how the stream is chunked. The `tck_sse` fuzz
+//! target's committed inputs (`fuzz/seeds/tck_sse/`, `fuzz/regressions/tck_sse/`) are replayed
+//! here too, so `cargo test` on stable keeps every one of them passing.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
 
 use a2a_tck::fuzzing::sse_chunking_invariant;
 
@@ -48,4 +53,33 @@ fn random_streams_hold_the_chunking_property() {
         }
         sse_chunking_invariant(&stream);
     }
+}
+
+/// Replays every file of `fuzz/<kind>/tck_sse/`; returns how many there were.
+fn replay(kind: &str) -> usize {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fuzz")
+        .join(kind)
+        .join("tck_sse");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return 0;
+    };
+    let mut files: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    files.sort();
+    let failing: Vec<String> = files
+        .iter()
+        .filter(|file| {
+            let data = std::fs::read(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            catch_unwind(AssertUnwindSafe(|| sse_chunking_invariant(&data))).is_err()
+        })
+        .map(|file| file.display().to_string())
+        .collect();
+    assert!(failing.is_empty(), "fuzz inputs failing: {failing:?}");
+    files.len()
+}
+
+#[test]
+fn tck_sse_fuzz_seeds_and_regressions_hold() {
+    assert!(replay("seeds") > 0, "no seeds in fuzz/seeds/tck_sse");
+    replay("regressions");
 }

@@ -55,13 +55,36 @@ fn raw_post(cx: &Context, body: Vec<u8>) -> Result<HttpRequest, HarnessError> {
     }
 }
 
-/// Sends; a connection the agent drops (or resets) is evidence against it, not a harness error.
+/// How a hostile body is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sending {
+    /// The ordinary exchange: the whole request, then the response.
+    Whole,
+    /// The response read while the body is written ([`crate::transport::upload`]), for a body
+    /// the agent may refuse (413) and stop reading before its end.
+    Upload,
+}
+
+/// Sends; a connection the agent drops (or resets) with no answer is evidence against it, not a
+/// harness error.
 async fn send_hostile(
     cx: &Context,
     body: Vec<u8>,
 ) -> Result<Result<HttpResponse, Failure>, HarnessError> {
+    send_hostile_as(cx, body, Sending::Whole).await
+}
+
+async fn send_hostile_as(
+    cx: &Context,
+    body: Vec<u8>,
+    sending: Sending,
+) -> Result<Result<HttpResponse, Failure>, HarnessError> {
     let request = raw_post(cx, body)?;
-    match cx.client.send(request, &cx.recorder).await {
+    let answer = match sending {
+        Sending::Whole => cx.client.send(request, &cx.recorder).await,
+        Sending::Upload => cx.client.upload(request, &cx.recorder).await,
+    };
+    match answer {
         Ok(r) => Ok(Ok(r)),
         Err(TransportError::Io(e) | TransportError::Connect(e)) => {
             let exchange = cx
@@ -171,9 +194,12 @@ pub fn malformed_json(cx: &Context) -> BoxFuture<'_, Result<Outcome, HarnessErro
     })
 }
 
-/// SEC-INPUT-02: an 8 MiB body → 413 or an error, never 5xx.
+/// SEC-INPUT-02: an 8 MiB body → 413 or an error, never 5xx. An agent may answer 413 and close
+/// before it has read the body (RFC 9110 §15.5.14): the answer is read while the body is sent,
+/// and judged even when the upload is cut short. A connection closed with no answer at all is
+/// a finding ("the agent dropped the connection"; a warning at this SHOULD level).
 pub fn oversized_body(cx: &Context) -> BoxFuture<'_, Result<Outcome, HarnessError>> {
-    Box::pin(async move { error_answer(cx, oversized(OVERSIZED_BYTES)).await })
+    Box::pin(async move { error_answer_as(cx, oversized(OVERSIZED_BYTES), Sending::Upload).await })
 }
 
 /// SEC-INPUT-04: invalid UTF-8 → an error, never 5xx.
@@ -191,8 +217,16 @@ fn judgeable(response: &HttpResponse) -> Result<(), HarnessError> {
 }
 
 async fn error_answer(cx: &Context, body: Vec<u8>) -> Result<Outcome, HarnessError> {
+    error_answer_as(cx, body, Sending::Whole).await
+}
+
+async fn error_answer_as(
+    cx: &Context,
+    body: Vec<u8>,
+    sending: Sending,
+) -> Result<Outcome, HarnessError> {
     let binding = cx.target()?.binding;
-    let answer = send_hostile(cx, body).await?;
+    let answer = send_hostile_as(cx, body, sending).await?;
     if let Ok(response) = &answer {
         judgeable(response)?;
     }

@@ -11,6 +11,7 @@ use crate::evidence::{
     evidence_text,
 };
 use crate::transport::sse::{SseError, SseEvent, SseLimits, SseParser};
+use crate::transport::upload;
 
 /// Caps and deadlines of the transport.
 #[derive(Debug, Clone, Copy)]
@@ -328,7 +329,7 @@ impl HttpClient {
             .no_proxy()
             .pool_max_idle_per_host(0)
             .connect_timeout(limits.request_timeout)
-            .user_agent(concat!("a2a-tck/", env!("CARGO_PKG_VERSION")))
+            .user_agent(USER_AGENT)
             .build()
             .map_err(|e| TransportError::Request(e.to_string()))?;
         Ok(Self {
@@ -355,7 +356,7 @@ impl HttpClient {
         request: HttpRequest,
         recorder: &Recorder,
     ) -> Result<HttpResponse, TransportError> {
-        self.exchange(request, recorder, false).await
+        self.exchange(request, recorder, Read::Body).await
     }
 
     /// Sends a request whose response may be an SSE stream, read to its close (capped, before
@@ -365,18 +366,31 @@ impl HttpClient {
         request: HttpRequest,
         recorder: &Recorder,
     ) -> Result<HttpResponse, TransportError> {
-        self.exchange(request, recorder, true).await
+        self.exchange(request, recorder, Read::Stream).await
+    }
+
+    /// Sends a request whose body the agent may refuse before reading all of it (a 413 and a
+    /// close, RFC 9110 §15.5.14): over plain `http`, on a raw connection whose response is read
+    /// while the body is written, so the answer is judged even when the upload is cut short
+    /// ([`crate::transport::upload`]); the evidence notes how far the upload got. Over `https`,
+    /// the ordinary exchange.
+    pub async fn upload(
+        &self,
+        request: HttpRequest,
+        recorder: &Recorder,
+    ) -> Result<HttpResponse, TransportError> {
+        self.exchange(request, recorder, Read::Upload).await
     }
 
     async fn exchange(
         &self,
         request: HttpRequest,
         recorder: &Recorder,
-        streaming: bool,
+        read: Read,
     ) -> Result<HttpResponse, TransportError> {
         let id = recorder.next_id();
         let started = Instant::now();
-        let budget = if streaming {
+        let budget = if read == Read::Stream {
             self.limits.stream_timeout
         } else {
             self.limits.request_timeout
@@ -414,10 +428,25 @@ impl HttpClient {
             duration_ms: 0,
         };
         let mut partial = Partial::default();
-        let outcome = tokio::time::timeout(
-            budget,
-            self.drive(&request, &headers, streaming, started, &mut partial),
-        )
+        let raw = read == Read::Upload
+            && request
+                .url
+                .get(..7)
+                .is_some_and(|scheme| scheme.eq_ignore_ascii_case("http://"));
+        let outcome = tokio::time::timeout(budget, async {
+            if raw {
+                self.drive_upload(&request, &headers, &mut partial).await
+            } else {
+                self.drive(
+                    &request,
+                    &headers,
+                    read == Read::Stream,
+                    started,
+                    &mut partial,
+                )
+                .await
+            }
+        })
         .await
         .unwrap_or(Err(TransportError::Timeout { after: budget }));
         record.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -434,9 +463,10 @@ impl HttpClient {
             });
         }
         record.events = std::mem::take(&mut partial.recorded_events);
-        if let Err(e) = &outcome {
-            record.error = Some(e.to_string());
-        }
+        record.error = match &outcome {
+            Err(e) => Some(e.to_string()),
+            Ok(()) => partial.note.take(),
+        };
         recorder.record(record);
         outcome?;
         let (status, headers) = partial.head.unwrap_or_default();
@@ -447,6 +477,24 @@ impl HttpClient {
             body: partial.body,
             events: partial.events,
         })
+    }
+
+    async fn drive_upload(
+        &self,
+        request: &HttpRequest,
+        headers: &[(String, String)],
+        partial: &mut Partial,
+    ) -> Result<(), TransportError> {
+        let upload = upload::Upload {
+            method: &request.method,
+            url: &request.url,
+            headers,
+            body: &request.body,
+            user_agent: USER_AGENT,
+            max_body_bytes: self.limits.max_body_bytes,
+        };
+        partial.note = upload::send(upload, &mut partial.head, &mut partial.body).await?;
+        Ok(())
     }
 
     async fn drive(
@@ -540,8 +588,21 @@ impl HttpClient {
     }
 }
 
+/// What an exchange reads: a body, a body or an SSE stream, or the answer to an upload the
+/// agent may cut short.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Read {
+    Body,
+    Stream,
+    Upload,
+}
+
+const USER_AGENT: &str = concat!("a2a-tck/", env!("CARGO_PKG_VERSION"));
+
 #[derive(Default)]
 struct Partial {
+    /// Something the evidence should say about an exchange that succeeded (an upload cut short).
+    note: Option<String>,
     head: Option<(u16, Vec<(String, String)>)>,
     body: Vec<u8>,
     events: Vec<SseEvent>,
