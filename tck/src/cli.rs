@@ -748,13 +748,17 @@ fn list(format: ListFormat, out: &mut dyn Write) -> Result<(), Error> {
     let all = catalogue::all();
     match format {
         ListFormat::Text => {
-            for s in &all {
+            // Columns as wide as their widest cell (in characters: `§` is two bytes).
+            let specs: Vec<String> = all.iter().map(|s| s.spec.to_string()).collect();
+            let id_width = all.iter().map(|s| s.id.chars().count()).max().unwrap_or(0);
+            let spec_width = specs.iter().map(|s| s.chars().count()).max().unwrap_or(0);
+            for (s, spec) in all.iter().zip(&specs) {
                 writeln!(
                     out,
-                    "{:<13} {:<6} {:<40} {}",
+                    "{:<id_width$} {:<6} {:<spec_width$} {}",
                     s.id,
                     s.level.as_str(),
-                    s.spec.to_string(),
+                    spec,
                     s.title
                 )
                 .map_err(|e| io_error(&e))?;
