@@ -335,6 +335,8 @@ pub fn selftest_mode(
             config.push.allowed_hosts = vec!["localhost".into()];
             config.push.backoff_ms = 50;
             config.behaviour.slow_step_ms = 100;
+            // `long_running` (below) lasts 6 s: long enough to delete a push configuration before the
+            // task ends, short enough for the subscription scenarios that wait for the end.
             // A free loopback port for the receiver (the runner binds it; a race with another
             // process taking it in between shows as skipped push scenarios).
             let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -361,7 +363,7 @@ pub fn selftest_mode(
                 profile.behaviours.map.insert(
                     "long_running".into(),
                     crate::profile::Trigger {
-                        message_text: Some("slow 200".into()),
+                        message_text: Some("slow 60".into()),
                         message_id_prefix: None,
                     },
                 );
