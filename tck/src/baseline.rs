@@ -107,7 +107,13 @@ impl Baseline {
                     reason,
                 })
             })
-            .collect();
+            .fold(Vec::<Accepted>::new(), |mut all, a| {
+                // One entry per id, however many interfaces it failed on.
+                if !all.iter().any(|b| b.id == a.id) {
+                    all.push(a);
+                }
+                all
+            });
         Self { accepted }
     }
 

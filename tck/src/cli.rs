@@ -180,7 +180,7 @@ pub struct SelftestArgs {
     /// `open` (no authentication), `bearer` (ES256 JWTs, iss/aud checked, jti replay refused,
     /// extended card on), `integrity` (the message-integrity extension required), `push`
     /// (webhooks to the kit's receiver, allow-listed as `localhost`) or `all` of them.
-    #[arg(long, value_enum, default_value_t = SelftestMode::Open)]
+    #[arg(long, value_enum, default_value_t = SelftestMode::All)]
     pub mode: SelftestMode,
     /// The run (`--url` and `--card-url` are set to the in-process agent).
     #[command(flatten)]
@@ -635,14 +635,15 @@ async fn selftest(
     config.public_url = None;
     config.defects.extend(args.defects.iter().cloned());
     // A card declares both versions but its `securitySchemes` can have only one version's
-    // shape: give it the shape of the version this run tests (unless a file configures it).
-    if args.agent_config.is_none()
+    // shape: give it the shape of the version this run tests (unless a file configures it),
+    // and tell the profile which one it is.
+    let schemes_0_3 = args.agent_config.is_none()
         && args
             .run
             .protocol
             .as_deref()
-            .is_some_and(|p| p.starts_with("0.3"))
-    {
+            .is_some_and(|p| p.starts_with("0.3"));
+    if schemes_0_3 {
         "0.3".clone_into(&mut config.card.security_shapes);
     }
     let patch = selftest_mode(args.mode, &mut config);
@@ -666,6 +667,14 @@ async fn selftest(
         patch(profile);
         if profile.behaviours.preset.is_none() {
             profile.behaviours.preset = Some(crate::profile::REFERENCE_AGENT.to_owned());
+        }
+        // The in-process agent is not a production service to be polite to: most scenarios
+        // wait on its scripted delays, so more of them run at once.
+        if profile.limits.concurrency == crate::profile::Limits::default().concurrency {
+            profile.limits.concurrency = 16;
+        }
+        if schemes_0_3 && profile.card.dual_version_schemes.is_none() {
+            profile.card.dual_version_schemes = Some("0.3".into());
         }
     };
     let exit = run(&run_args, None, &patch, out, err).await;

@@ -390,6 +390,10 @@ pub struct Webhook {
 pub struct CardKeys {
     /// A JWKS file with the keys card signatures are checked with.
     pub jwks_file: Option<PathBuf>,
+    /// On a card declaring A2A 1.0 and 0.3: the version whose shape `securitySchemes` follows,
+    /// `"1.0"` (default) or `"0.3"`. The versions give this member incompatible shapes, so such a
+    /// card can satisfy only one; the other version's checks leave it out and say so.
+    pub dual_version_schemes: Option<String>,
 }
 
 /// Why a profile was refused.
@@ -473,6 +477,14 @@ impl Profile {
             if !BEHAVIOURS.contains(&name.as_str()) {
                 return Err(ProfileError::Invalid(format!("unknown behaviour `{name}`")));
             }
+        }
+        if let Some(v) = &self.card.dual_version_schemes
+            && v != "1.0"
+            && v != "0.3"
+        {
+            return Err(ProfileError::Invalid(format!(
+                "card.dual_version_schemes must be \"1.0\" or \"0.3\", not {v:?}"
+            )));
         }
         if self.limits.concurrency == 0 {
             return Err(ProfileError::Invalid(

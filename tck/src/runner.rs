@@ -104,6 +104,9 @@ impl RunConfig {
 pub struct ScenarioResult {
     /// The scenario's declared facts.
     pub scenario: ScenarioInfo,
+    /// The interface it ran on (`1.0 jsonrpc`), when the run exercised several.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
     /// The verdict.
     #[serde(flatten)]
     pub verdict: Verdict,
@@ -181,9 +184,13 @@ pub enum RunStatus {
 pub struct RunReport {
     /// The kit's version.
     pub tck_version: &'static str,
-    /// The interface exercised.
+    /// The interface exercised (the first, when several were).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<Target>,
+    /// Every interface exercised: one per protocol version the card declares, unless the run
+    /// forces a version.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<Target>,
     /// Why no interface was selected.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_problem: Option<String>,
@@ -359,6 +366,33 @@ fn select_target(config: &RunConfig, discovery: &Discovery) -> Result<Target, St
     })
 }
 
+/// The interfaces a run exercises: the forced version's, or one per version the card declares
+/// (the detected one first), each on the forced or the card's preferred binding.
+fn select_targets(config: &RunConfig, discovery: &Discovery) -> Result<Vec<Target>, String> {
+    let first = select_target(config, discovery)?;
+    let mut targets = vec![first];
+    if config.version.is_none()
+        && let Some(card) = &discovery.card
+    {
+        for version in target::declared_versions(card) {
+            if targets
+                .iter()
+                .any(|t| t.version.family() == version.family())
+            {
+                continue;
+            }
+            let forced = RunConfig {
+                version: Some(version),
+                ..config.clone()
+            };
+            if let Ok(t) = select_target(&forced, discovery) {
+                targets.push(t);
+            }
+        }
+    }
+    Ok(targets)
+}
+
 /// Why a scenario does not run here, if it does not.
 fn applicability(scenario: &Scenario, cx: &Context, config: &RunConfig) -> Option<Verdict> {
     let applies = &scenario.applies;
@@ -451,6 +485,7 @@ pub async fn run(
     let mut report = RunReport {
         tck_version: env!("CARGO_PKG_VERSION"),
         target: None,
+        targets: Vec::new(),
         target_problem: None,
         untested_versions: Vec::new(),
         discovery: Discovery::default(),
@@ -496,13 +531,22 @@ pub async fn run(
         }
         (None, _) => None,
     };
-    let target = select_target(&config, &discovery);
-    report.target = target.as_ref().ok().cloned();
-    report.target_problem = target.as_ref().err().cloned();
-    if let (Some(card), Some(t)) = (&discovery.card, &report.target) {
+    match select_targets(&config, &discovery) {
+        Ok(targets) => {
+            report.target = targets.first().cloned();
+            report.targets = targets;
+        }
+        Err(problem) => report.target_problem = Some(problem),
+    }
+    if let Some(card) = &discovery.card {
         report.untested_versions = target::declared_versions(card)
             .into_iter()
-            .filter(|v| v.family() != t.version.family())
+            .filter(|v| {
+                !report
+                    .targets
+                    .iter()
+                    .any(|t| t.version.family() == v.family())
+            })
             .collect();
     }
 
@@ -538,13 +582,22 @@ pub async fn run(
         config.profile.limits.concurrency,
     ));
     let scenario_timeout = Duration::from_millis(config.profile.timeouts.scenario_ms);
-    let mut slots: Vec<Option<ScenarioResult>> = Vec::with_capacity(selected.len());
+    let plan = plan(&selected, &report.targets);
+    observer.started(plan.len());
+    let labelled = report.targets.len() > 1;
+    let mut slots: Vec<Option<ScenarioResult>> = Vec::with_capacity(plan.len());
     let mut tasks = tokio::task::JoinSet::new();
-    for (index, scenario) in selected.iter().enumerate() {
+    for &(index, on) in &plan {
+        let scenario = &selected[index];
+        let target = on.map(|t| report.targets[t].clone());
+        let label = target
+            .as_ref()
+            .filter(|_| labelled)
+            .map(|t| format!("{} {}", t.version, t.binding));
         let cx = Context {
             client: client.clone(),
             recorder: Recorder::new(ids.clone()),
-            target: report.target.clone(),
+            target,
             discovery: discovery.clone(),
             profile: profile.clone(),
             schemas: config.schemas.clone(),
@@ -554,6 +607,7 @@ pub async fn run(
         if let Some(verdict) = applicability(scenario, &cx, &config) {
             let r = ScenarioResult {
                 scenario: scenario.info(),
+                target: label,
                 verdict,
                 failures: Vec::new(),
                 exchanges: Vec::new(),
@@ -564,6 +618,7 @@ pub async fn run(
             slots.push(Some(r));
             continue;
         }
+        let slot = slots.len();
         slots.push(None);
         let step = scenario.step.clone();
         let semaphore = semaphore.clone();
@@ -588,7 +643,9 @@ pub async fn run(
                 }
             };
             (
+                slot,
                 index,
+                label,
                 outcome,
                 cx.recorder.exchanges(),
                 cx.recorder.deliveries(),
@@ -597,7 +654,7 @@ pub async fn run(
         });
     }
     while let Some(joined) = tasks.join_next().await {
-        let Ok((index, outcome, exchanges, deliveries, duration_ms)) = joined else {
+        let Ok((slot, index, label, outcome, exchanges, deliveries, duration_ms)) = joined else {
             continue;
         };
         let scenario = &selected[index];
@@ -614,6 +671,7 @@ pub async fn run(
         };
         let mut result = ScenarioResult {
             scenario: scenario.info(),
+            target: label,
             verdict,
             failures,
             exchanges,
@@ -624,22 +682,49 @@ pub async fn run(
             baseline.apply(&mut result);
         }
         observer.finished(&result);
-        slots[index] = Some(result);
+        slots[slot] = Some(result);
     }
     report.results = slots
         .into_iter()
-        .zip(&selected)
-        .map(|(slot, s)| {
-            slot.unwrap_or_else(|| error_result(s, "harness: scenario task lost".into()))
+        .zip(&plan)
+        .map(|(slot, &(index, _))| {
+            slot.unwrap_or_else(|| {
+                error_result(&selected[index], "harness: scenario task lost".into())
+            })
         })
         .collect();
     report.duration_ms = millis(started.elapsed());
     report.recount()
 }
 
+/// Which scenario runs on which target (an index into the targets; `None` without one), in
+/// report order: target by target, each in catalogue order. With several targets a scenario
+/// runs only on those of a version it applies to; one that applies to none still gets its
+/// (not applicable) result once.
+fn plan(selected: &[Scenario], targets: &[Target]) -> Vec<(usize, Option<usize>)> {
+    if targets.len() <= 1 {
+        let on = (!targets.is_empty()).then_some(0);
+        return (0..selected.len()).map(|i| (i, on)).collect();
+    }
+    let fits = |s: &Scenario, t: &Target| {
+        s.applies.versions.is_empty() || s.applies.versions.contains(&t.version.family())
+    };
+    let mut plan = Vec::new();
+    for (t, target) in targets.iter().enumerate() {
+        for (i, s) in selected.iter().enumerate() {
+            let nowhere = !targets.iter().any(|t| fits(s, t));
+            if fits(s, target) || (nowhere && t == 0) {
+                plan.push((i, Some(t)));
+            }
+        }
+    }
+    plan
+}
+
 fn error_result(scenario: &Scenario, reason: String) -> ScenarioResult {
     ScenarioResult {
         scenario: scenario.info(),
+        target: None,
         verdict: Verdict::Error(reason),
         failures: Vec::new(),
         exchanges: Vec::new(),

@@ -691,3 +691,69 @@ async fn card_08_and_09_probe_the_0_3_interfaces() {
         }
     }
 }
+
+/// A card declaring 1.0 and 0.3 whose `securitySchemes` has the 1.0 shape: judged as 1.0 by
+/// default (the 0.3 scheme checks are not applicable, the 0.3 schema check leaves the member
+/// out), and failing the 0.3 checks when the profile says the member follows 0.3.
+#[tokio::test]
+async fn a_dual_version_card_has_its_security_schemes_judged_by_one_version() {
+    let mut dual = card_v1();
+    dual["url"] = json!("https://agent.example/rpc");
+    dual["preferredTransport"] = json!("JSONRPC");
+    dual["protocolVersion"] = json!("0.3.0");
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/.well-known/agent-card.json"))
+        .respond_with(json_body(&dual))
+        .mount(&server)
+        .await;
+    let run = |policy: Option<&str>| {
+        let mut config = RunConfig::new(format!("{}/.well-known/agent-card.json", server.uri()));
+        config.selection = Selection {
+            only: vec!["CARD-16".into(), "CARD-17".into(), "CARD-19".into()],
+            skip: vec![],
+        };
+        config.schemas = Some(Arc::new(SchemaSet::embedded().unwrap()));
+        config.profile.card.dual_version_schemes = policy.map(str::to_owned);
+        runner::run(catalogue::all(), config, &Silent)
+    };
+    let on = |report: &RunReport, id: &str, target: &str| {
+        report
+            .results
+            .iter()
+            .find(|r| r.scenario.id == id && r.target.as_deref() == Some(target))
+            .unwrap_or_else(|| panic!("{id} on {target} not in report"))
+            .verdict
+            .clone()
+    };
+    let default = run(None).await;
+    assert_eq!(
+        on(&default, "CARD-16", "1.0 JSONRPC").kind(),
+        VerdictKind::Pass
+    );
+    assert_eq!(
+        on(&default, "CARD-19", "1.0 JSONRPC").kind(),
+        VerdictKind::Pass
+    );
+    let na = on(&default, "CARD-17", "0.3 JSONRPC");
+    assert_eq!(na.kind(), VerdictKind::NotApplicable);
+    assert!(na.reason().unwrap().contains("judged as 1.0"), "{na:?}");
+    assert_eq!(
+        on(&default, "CARD-19", "0.3 JSONRPC").kind(),
+        VerdictKind::Pass
+    );
+
+    let as_0_3 = run(Some("0.3")).await;
+    assert_eq!(
+        on(&as_0_3, "CARD-16", "1.0 JSONRPC").kind(),
+        VerdictKind::NotApplicable
+    );
+    assert_eq!(
+        on(&as_0_3, "CARD-17", "0.3 JSONRPC").kind(),
+        VerdictKind::Fail
+    );
+    assert_eq!(
+        on(&as_0_3, "CARD-19", "0.3 JSONRPC").kind(),
+        VerdictKind::Fail
+    );
+}

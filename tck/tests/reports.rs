@@ -21,6 +21,7 @@ fn result(
 ) -> ScenarioResult {
     ScenarioResult {
         scenario: catalogue::find(id).unwrap().info(),
+        target: None,
         verdict,
         failures,
         exchanges,
@@ -152,6 +153,7 @@ fn sample() -> RunReport {
             tenant: None,
             extensions: vec![],
         }),
+        targets: vec![],
         target_problem: None,
         untested_versions: vec![],
         discovery: Discovery {
@@ -229,4 +231,31 @@ fn console_summary_of_a_conformant_run_names_the_untested_version() {
     let mut out = Vec::new();
     report::console::write_summary(&report, &mut out, false).unwrap();
     insta::assert_snapshot!("console_conformant", String::from_utf8(out).unwrap());
+}
+
+/// A run over two interfaces (a card declaring 1.0 and 0.3): each line names its interface and
+/// the summary says what was tested.
+#[test]
+fn console_summary_over_two_interfaces() {
+    let mut report = sample();
+    let mut v03 = report.target.clone().unwrap();
+    v03.version = ProtocolVersion::V0_3;
+    v03.url = "http://127.0.0.1:8080/v03".into();
+    report.targets = vec![report.target.clone().unwrap(), v03];
+    for (i, r) in report.results.iter_mut().enumerate() {
+        r.target = Some(
+            if i % 2 == 0 {
+                "1.0 JSONRPC"
+            } else {
+                "0.3 JSONRPC"
+            }
+            .into(),
+        );
+    }
+    let mut out = Vec::new();
+    report::console::write_summary(&report, &mut out, false).unwrap();
+    insta::assert_snapshot!("console_two_interfaces", String::from_utf8(out).unwrap());
+    let mut md = Vec::new();
+    report::write(Format::Markdown, &report, &mut md).unwrap();
+    insta::assert_snapshot!("markdown_two_interfaces", String::from_utf8(md).unwrap());
 }

@@ -257,7 +257,8 @@ async fn a_scenario_calls_an_operation_on_the_selected_binding() {
 }
 
 #[tokio::test]
-async fn a_card_declaring_both_versions_names_the_untested_one() {
+async fn a_card_declaring_both_versions_is_tested_on_each_unless_one_is_forced() {
+    use a2a_tck::scenario::ProtocolVersion::{V0_3, V1_0};
     let server = MockServer::start().await;
     let card = json!({"name": "n", "protocolVersion": "0.3.0", "url": format!("{}/v03", server.uri()),
         "supportedInterfaces": [{"url": format!("{}/v1", server.uri()), "protocolBinding": "JSONRPC", "protocolVersion": "1.0"}]});
@@ -267,23 +268,36 @@ async fn a_card_declaring_both_versions_names_the_untested_one() {
         .mount(&server)
         .await;
     let mut config = config(&server);
-    config.selection.only = vec!["CARD-01".into()];
+    // CARD-01 applies to both versions, CARD-02 to 1.0 only, CARD-03 to 0.3 only.
+    config.selection.only = vec!["CARD-01".into(), "CARD-02".into(), "CARD-03".into()];
     let report = runner::run(a2a_tck::catalogue::all(), config.clone(), &Silent).await;
+    let versions: Vec<_> = report.targets.iter().map(|t| t.version).collect();
+    assert_eq!(versions, [V1_0, V0_3]);
+    assert!(report.targets[1].url.ends_with("/v03"));
+    assert_eq!(report.target.as_ref().unwrap().version, V1_0);
+    assert!(report.untested_versions.is_empty());
+    let ran: Vec<(&str, Option<&str>)> = report
+        .results
+        .iter()
+        .map(|r| (r.scenario.id, r.target.as_deref()))
+        .collect();
     assert_eq!(
-        report.target.as_ref().unwrap().version,
-        a2a_tck::scenario::ProtocolVersion::V1_0
+        ran,
+        [
+            ("CARD-01", Some("1.0 JSONRPC")),
+            ("CARD-02", Some("1.0 JSONRPC")),
+            ("CARD-01", Some("0.3 JSONRPC")),
+            ("CARD-03", Some("0.3 JSONRPC")),
+        ]
     );
-    assert_eq!(
-        report.untested_versions,
-        vec![a2a_tck::scenario::ProtocolVersion::V0_3]
-    );
-    config.version = Some(a2a_tck::scenario::ProtocolVersion::V0_3);
+    assert_eq!(report.summary.all.total, 4);
+
+    config.version = Some(V0_3);
     let report = runner::run(a2a_tck::catalogue::all(), config, &Silent).await;
+    assert_eq!(report.targets.len(), 1);
     assert!(report.target.as_ref().unwrap().url.ends_with("/v03"));
-    assert_eq!(
-        report.untested_versions,
-        vec![a2a_tck::scenario::ProtocolVersion::V1_0]
-    );
+    assert_eq!(report.untested_versions, vec![V1_0]);
+    assert!(report.results.iter().all(|r| r.target.is_none()));
 }
 
 #[tokio::test]

@@ -339,7 +339,9 @@ pub fn scenarios() -> Vec<Scenario> {
             requirement: "Each security scheme is exactly one oneof wrapper with its REQUIRED fields; requirements are `{\"schemes\": {name: {\"list\": [...]}}}`.",
             area: Area::AgentCard,
             applies: applies(V10, &[Need::Card]),
-            step: on_card(rules::v1_security),
+            step: step(|cx| {
+                Box::pin(async move { Ok(rules::security_schemes(cx, rules::v1_security)) })
+            }),
         },
         // J03 SecurityScheme variants.
         Scenario {
@@ -353,7 +355,9 @@ pub fn scenarios() -> Vec<Scenario> {
             requirement: "A SecurityScheme is one of apiKey (in, name), http (scheme), oauth2 (flows), openIdConnect (openIdConnectUrl), mutualTLS.",
             area: Area::AgentCard,
             applies: applies(V03, &[Need::Card]),
-            step: on_card(rules::v03_security),
+            step: step(|cx| {
+                Box::pin(async move { Ok(rules::security_schemes(cx, rules::v03_security)) })
+            }),
         },
         // J03 AgentCard as a whole.
         Scenario {

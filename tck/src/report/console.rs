@@ -69,9 +69,14 @@ pub fn write_summary(report: &RunReport, out: &mut dyn Write, color: bool) -> io
             continue;
         }
         let label = paint(kind, &format!("{:>5}", kind.as_str()), color);
+        let on = r
+            .target
+            .as_deref()
+            .map(|t| format!(" ({t})"))
+            .unwrap_or_default();
         writeln!(
             out,
-            "{label} {} [{}] {}",
+            "{label} {}{on} [{}] {}",
             r.scenario.id, r.scenario.level, r.scenario.title
         )?;
         if let Some(reason) = r.verdict.reason() {
@@ -96,6 +101,18 @@ pub fn write_summary(report: &RunReport, out: &mut dyn Write, color: bool) -> io
         writeln!(out, "{:<6} {}", level.as_str(), counts_line(counts))?;
     }
     writeln!(out, "{:<6} {}", "all", counts_line(&report.summary.all))?;
+    if report.targets.len() > 1 {
+        let on: Vec<String> = report
+            .targets
+            .iter()
+            .map(|t| format!("A2A {} {}", t.version, t.binding))
+            .collect();
+        writeln!(
+            out,
+            "tested: {} (each counted per interface)",
+            on.join(", ")
+        )?;
+    }
     for v in &report.untested_versions {
         writeln!(
             out,

@@ -53,7 +53,10 @@ fn row(out: &mut dyn Write, r: &ScenarioResult) -> io::Result<()> {
         out,
         "<tr data-verdict=\"{kind}\" data-area=\"{}\"><td>{}</td><td>{}</td><td class=\"{}\">{kind}</td><td>{}<br><small>{}</small>",
         s.area.as_str(),
-        escape(s.id),
+        escape(&match &r.target {
+            Some(t) => format!("{} ({t})", s.id),
+            None => s.id.to_owned(),
+        }),
         s.level,
         class(kind),
         escape(s.title),
@@ -132,7 +135,12 @@ pub fn write(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>A2A conformance report</title><style>{STYLE}</style><script>{SCRIPT}</script></head><body>"
     )?;
     writeln!(out, "<h1>A2A conformance: {}</h1>", status_text(report))?;
-    if let Some(t) = &report.target {
+    let targets = if report.targets.is_empty() {
+        report.target.iter().collect::<Vec<_>>()
+    } else {
+        report.targets.iter().collect()
+    };
+    for t in targets {
         writeln!(
             out,
             "<p>A2A {} over {} at <code>{}</code></p>",

@@ -53,7 +53,16 @@ pub fn write(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
             out,
             r#"    <testcase classname="a2a-tck.{}" name="{}" time="{:.3}""#,
             s.area.as_str(),
-            escape(&format!("{} [{}] {}", s.id, s.level, s.title)),
+            escape(&format!(
+                "{}{} [{}] {}",
+                s.id,
+                r.target
+                    .as_deref()
+                    .map(|t| format!(" ({t})"))
+                    .unwrap_or_default(),
+                s.level,
+                s.title
+            )),
             secs(r.duration_ms)
         )?;
         let details = || {

@@ -16,6 +16,15 @@ pub fn write(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "# A2A conformance: {}", status_text(report))?;
     writeln!(out)?;
     match &report.target {
+        Some(_) if report.targets.len() > 1 => {
+            for t in &report.targets {
+                writeln!(
+                    out,
+                    "Target: A2A {} over {} at `{}`  ",
+                    t.version, t.binding, t.url
+                )?;
+            }
+        }
         Some(t) => writeln!(
             out,
             "Target: A2A {} over {} at `{}`",
@@ -64,9 +73,14 @@ pub fn write(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
                 .map(ToString::to_string)
                 .or_else(|| r.verdict.reason().map(str::to_owned))
                 .unwrap_or_default();
+            let on = r
+                .target
+                .as_deref()
+                .map(|t| format!(" ({t})"))
+                .unwrap_or_default();
             writeln!(
                 out,
-                "| {} | {} | {} | {} |",
+                "| {}{on} | {} | {} | {} |",
                 r.scenario.id,
                 r.scenario.level,
                 r.verdict.kind(),

@@ -394,10 +394,65 @@ pub fn v03_security(card: &Value) -> Outcome {
     Outcome::from_failures(failures)
 }
 
-/// CARD-19 (and its 1.0 counterpart): the whole card validates against the schema.
+/// On a card that declares both A2A 1.0 and 0.3, the version whose shape `securitySchemes`
+/// follows (profile `card.dual_version_schemes`, default 1.0); `None` on a single-version card.
+fn dual_schemes_version(cx: &Context, card: &Value) -> Option<Family> {
+    let declared = crate::target::declared_versions(card);
+    let dual = declared.iter().any(|v| v.family() == Family::V1_0)
+        && declared.iter().any(|v| v.family() == Family::V0_3);
+    dual.then(|| match cx.profile.card.dual_version_schemes.as_deref() {
+        Some("0.3") => Family::V0_3,
+        _ => Family::V1_0,
+    })
+}
+
+/// Why the run's version leaves `securitySchemes` to the other version, if it does.
+fn schemes_left_to_other(cx: &Context, card: &Value) -> Option<String> {
+    let owner = dual_schemes_version(cx, card)?;
+    let run = cx.target.as_ref()?.version.family();
+    (run != owner).then(|| {
+        let (owner, run) = match owner {
+            Family::V1_0 => ("1.0", "0.3"),
+            Family::V0_3 => ("0.3", "1.0"),
+        };
+        format!(
+            "the card declares A2A 1.0 and 0.3, whose `securitySchemes` shapes are incompatible; it is judged as {owner} (card.dual_version_schemes), so {run} clients may not read it"
+        )
+    })
+}
+
+/// CARD-16 (1.0) / CARD-17 (0.3) on the run's version: `securitySchemes` in that version's
+/// shape, unless a dual-version card leaves the member to the other version.
+pub fn security_schemes(cx: &Context, check: fn(&Value) -> Outcome) -> Outcome {
+    let Some(card) = cx.card() else {
+        return Outcome::Skip("no agent card was obtained".into());
+    };
+    if let Some(why) = schemes_left_to_other(cx, card) {
+        return Outcome::NotApplicable(why);
+    }
+    match (check(card), cx.discovery.exchange.as_deref()) {
+        (Outcome::Fail(failures), Some(id)) => {
+            Outcome::Fail(failures.into_iter().map(|f| f.in_exchange(id)).collect())
+        }
+        (outcome, _) => outcome,
+    }
+}
+
+/// CARD-19 (and its 1.0 counterpart): the whole card validates against the schema (without
+/// `securitySchemes` when a dual-version card leaves it to the other version).
 pub fn card_schema(cx: &Context) -> Outcome {
     let (Some(card), Some(schemas)) = (cx.card(), cx.schemas.as_deref()) else {
         return Outcome::Skip("no card or no schemas".into());
+    };
+    let mut trimmed;
+    let card = if schemes_left_to_other(cx, card).is_some() {
+        trimmed = card.clone();
+        if let Some(o) = trimmed.as_object_mut() {
+            o.remove("securitySchemes");
+        }
+        &trimmed
+    } else {
+        card
     };
     let version = match cx.target.as_ref().map(|t| t.version.family()) {
         Some(Family::V0_3) => "v0.3",
