@@ -487,7 +487,9 @@ async fn a_refused_positive_control_is_an_error_not_a_verdict() {
     };
     let report = runner::run(catalogue::all(), config, &Silent).await;
     agent.shutdown().await;
-    assert_eq!(report.results.len(), 8);
+    // The card declares 1.0 and 0.3: the group runs on both.
+    assert_eq!(report.targets.len(), 2);
+    assert_eq!(report.results.len(), 16);
     for r in &report.results {
         // SEC-JWT-06 too: the control runs before it decides it is not applicable.
         assert_eq!(r.verdict.kind(), VerdictKind::Error, "{}", r.scenario.id);
