@@ -5,10 +5,72 @@ pub mod v03;
 pub mod v1;
 
 use base64::Engine as _;
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 use crate::defects::{Defect, Defects};
 use crate::errors::A2aError;
+use crate::task::{Artifact, Message, Part, Role};
+
+/// What the versions' `Message` and `Artifact` encodings differ in: the role names, the part
+/// encoding, and when the `kind` discriminator is written.
+#[derive(Debug)]
+pub struct Dialect {
+    /// `Role::User`, `Role::Agent` on the wire.
+    pub roles: [&'static str; 2],
+    /// One part.
+    pub part: fn(&Part) -> Value,
+    /// Writes `kind` into an object when the version (or a defect) calls for it.
+    pub kind: fn(&mut Map<String, Value>, &str, &Defects),
+}
+
+/// A `Message` in `dialect`.
+pub fn message(m: &Message, defects: &Defects, dialect: &Dialect) -> Value {
+    let mut o = Map::new();
+    (dialect.kind)(&mut o, "message", defects);
+    o.insert("messageId".into(), m.message_id.clone().into());
+    if let Some(c) = &m.context_id {
+        o.insert("contextId".into(), c.clone().into());
+    }
+    if let Some(t) = &m.task_id {
+        o.insert("taskId".into(), t.clone().into());
+    }
+    let role = match m.role {
+        Role::User => dialect.roles[0],
+        Role::Agent => dialect.roles[1],
+    };
+    o.insert("role".into(), role.into());
+    o.insert("parts".into(), m.parts.iter().map(dialect.part).collect());
+    if let Some(md) = &m.metadata {
+        o.insert("metadata".into(), Value::Object(md.clone()));
+    }
+    if !m.extensions.is_empty() {
+        o.insert("extensions".into(), json!(m.extensions));
+    }
+    if !m.reference_task_ids.is_empty() {
+        o.insert("referenceTaskIds".into(), json!(m.reference_task_ids));
+    }
+    Value::Object(o)
+}
+
+/// An `Artifact` in `dialect` (artifacts carry no `kind`).
+pub fn artifact(a: &Artifact, dialect: &Dialect) -> Value {
+    let mut o = Map::new();
+    o.insert("artifactId".into(), a.artifact_id.clone().into());
+    if let Some(n) = &a.name {
+        o.insert("name".into(), n.clone().into());
+    }
+    if let Some(d) = &a.description {
+        o.insert("description".into(), d.clone().into());
+    }
+    o.insert("parts".into(), a.parts.iter().map(dialect.part).collect());
+    if let Some(md) = &a.metadata {
+        o.insert("metadata".into(), Value::Object(md.clone()));
+    }
+    if !a.extensions.is_empty() {
+        o.insert("extensions".into(), json!(a.extensions));
+    }
+    Value::Object(o)
+}
 
 /// A JSON object being read, with its path for error messages. `ProtoJSON` accepts a field under
 /// its camelCase and its original `snake_case` name; a JSON `null` reads as absent.

@@ -78,6 +78,13 @@ fn kind(obj: &mut Map<String, Value>, kind: &str, defects: &Defects) {
     }
 }
 
+/// This version's `Message`/`Artifact` differences.
+const V1: super::Dialect = super::Dialect {
+    roles: ["ROLE_USER", "ROLE_AGENT"],
+    part,
+    kind,
+};
+
 // ---------------------------------------------------------------- encoding
 
 /// A `Part`.
@@ -103,51 +110,12 @@ pub fn part(p: &Part) -> Value {
 
 /// A `Message`.
 pub fn message(m: &Message, defects: &Defects) -> Value {
-    let mut o = Map::new();
-    kind(&mut o, "message", defects);
-    o.insert("messageId".into(), m.message_id.clone().into());
-    if let Some(c) = &m.context_id {
-        o.insert("contextId".into(), c.clone().into());
-    }
-    if let Some(t) = &m.task_id {
-        o.insert("taskId".into(), t.clone().into());
-    }
-    let role = match m.role {
-        Role::User => "ROLE_USER",
-        Role::Agent => "ROLE_AGENT",
-    };
-    o.insert("role".into(), role.into());
-    o.insert("parts".into(), m.parts.iter().map(part).collect());
-    if let Some(md) = &m.metadata {
-        o.insert("metadata".into(), Value::Object(md.clone()));
-    }
-    if !m.extensions.is_empty() {
-        o.insert("extensions".into(), json!(m.extensions));
-    }
-    if !m.reference_task_ids.is_empty() {
-        o.insert("referenceTaskIds".into(), json!(m.reference_task_ids));
-    }
-    Value::Object(o)
+    super::message(m, defects, &V1)
 }
 
 /// An `Artifact`.
 pub fn artifact(a: &Artifact) -> Value {
-    let mut o = Map::new();
-    o.insert("artifactId".into(), a.artifact_id.clone().into());
-    if let Some(n) = &a.name {
-        o.insert("name".into(), n.clone().into());
-    }
-    if let Some(d) = &a.description {
-        o.insert("description".into(), d.clone().into());
-    }
-    o.insert("parts".into(), a.parts.iter().map(part).collect());
-    if let Some(md) = &a.metadata {
-        o.insert("metadata".into(), Value::Object(md.clone()));
-    }
-    if !a.extensions.is_empty() {
-        o.insert("extensions".into(), json!(a.extensions));
-    }
-    Value::Object(o)
+    super::artifact(a, &V1)
 }
 
 /// A `TaskStatus`.
