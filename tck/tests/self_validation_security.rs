@@ -54,6 +54,19 @@ async fn run_reference_with(
     binding: Binding,
     tweak: impl FnOnce(&mut a2a_reference_agent::config::Config),
 ) -> RunReport {
+    run_mode(mode, defects, GROUP, version, binding, tweak).await
+}
+
+/// The scenarios `only` selects, on `version` over `binding`, against a fresh reference agent
+/// set up as `selftest --mode` sets it up (then `tweak`ed), with `defects` switched on.
+async fn run_mode(
+    mode: SelftestMode,
+    defects: &[&str],
+    only: &[&str],
+    version: ProtocolVersion,
+    binding: Binding,
+    tweak: impl FnOnce(&mut a2a_reference_agent::config::Config),
+) -> RunReport {
     let mut agent_config = a2a_reference_agent::config::Config::default();
     "127.0.0.1:0".clone_into(&mut agent_config.bind);
     agent_config
@@ -70,7 +83,7 @@ async fn run_reference_with(
     config.version = Some(version);
     config.binding = Some(binding);
     config.selection = Selection {
-        only: GROUP.iter().map(|s| (*s).to_owned()).collect(),
+        only: only.iter().map(|s| (*s).to_owned()).collect(),
         skip: vec![],
     };
     let report = runner::run(catalogue::all(), config, &Silent).await;
@@ -501,26 +514,15 @@ async fn a_refused_positive_control_is_an_error_not_a_verdict() {
 const EXT_GROUP: &[&str] = &["EXT-*", "SEC-MI-*", "SEC-REPLAY-03", "SEC-REPLAY-04"];
 
 async fn run_integrity(defects: &[&str], version: ProtocolVersion, binding: Binding) -> RunReport {
-    let mut agent_config = a2a_reference_agent::config::Config::default();
-    "127.0.0.1:0".clone_into(&mut agent_config.bind);
-    agent_config
-        .defects
-        .extend(defects.iter().map(|d| (*d).to_owned()));
-    let patch = selftest_mode(SelftestMode::Integrity, &mut agent_config);
-    let agent = a2a_reference_agent::serve(agent_config).await.unwrap();
-    let mut config = RunConfig::new(format!("{}/.well-known/agent-card.json", agent.base_url()));
-    patch(&mut config.profile);
-    config.profile.mode = Mode::Dev;
-    config.auth = profile_auth(&config.profile).unwrap();
-    config.version = Some(version);
-    config.binding = Some(binding);
-    config.selection = Selection {
-        only: EXT_GROUP.iter().map(|s| (*s).to_owned()).collect(),
-        skip: vec![],
-    };
-    let report = runner::run(catalogue::all(), config, &Silent).await;
-    agent.shutdown().await;
-    report
+    run_mode(
+        SelftestMode::Integrity,
+        defects,
+        EXT_GROUP,
+        version,
+        binding,
+        |_| {},
+    )
+    .await
 }
 
 #[tokio::test]
@@ -708,26 +710,15 @@ async fn an_agent_that_checks_no_signature_fails_the_integrity_scenarios() {
 const PUSH_GROUP: &[&str] = &["PUSH-*", "SEC-PUSH-*"];
 
 async fn run_push(defects: &[&str], version: ProtocolVersion, binding: Binding) -> RunReport {
-    let mut agent_config = a2a_reference_agent::config::Config::default();
-    "127.0.0.1:0".clone_into(&mut agent_config.bind);
-    agent_config
-        .defects
-        .extend(defects.iter().map(|d| (*d).to_owned()));
-    let patch = selftest_mode(SelftestMode::Push, &mut agent_config);
-    let agent = a2a_reference_agent::serve(agent_config).await.unwrap();
-    let mut config = RunConfig::new(format!("{}/.well-known/agent-card.json", agent.base_url()));
-    patch(&mut config.profile);
-    config.profile.mode = Mode::Dev;
-    config.auth = profile_auth(&config.profile).unwrap();
-    config.version = Some(version);
-    config.binding = Some(binding);
-    config.selection = Selection {
-        only: PUSH_GROUP.iter().map(|s| (*s).to_owned()).collect(),
-        skip: vec![],
-    };
-    let report = runner::run(catalogue::all(), config, &Silent).await;
-    agent.shutdown().await;
-    report
+    run_mode(
+        SelftestMode::Push,
+        defects,
+        PUSH_GROUP,
+        version,
+        binding,
+        |_| {},
+    )
+    .await
 }
 
 #[tokio::test]
@@ -873,26 +864,7 @@ async fn run_all(
     version: ProtocolVersion,
     binding: Binding,
 ) -> RunReport {
-    let mut agent_config = a2a_reference_agent::config::Config::default();
-    "127.0.0.1:0".clone_into(&mut agent_config.bind);
-    agent_config
-        .defects
-        .extend(defects.iter().map(|d| (*d).to_owned()));
-    let patch = selftest_mode(SelftestMode::All, &mut agent_config);
-    let agent = a2a_reference_agent::serve(agent_config).await.unwrap();
-    let mut config = RunConfig::new(format!("{}/.well-known/agent-card.json", agent.base_url()));
-    patch(&mut config.profile);
-    config.profile.mode = Mode::Dev;
-    config.auth = profile_auth(&config.profile).unwrap();
-    config.version = Some(version);
-    config.binding = Some(binding);
-    config.selection = Selection {
-        only: only.iter().map(|s| (*s).to_owned()).collect(),
-        skip: vec![],
-    };
-    let report = runner::run(catalogue::all(), config, &Silent).await;
-    agent.shutdown().await;
-    report
+    run_mode(SelftestMode::All, defects, only, version, binding, |_| {}).await
 }
 
 #[tokio::test]
