@@ -1345,3 +1345,66 @@ async fn a_get_that_answers_another_configuration_fails_the_persistence_scenario
         assert_eq!(passed, 2 - expected.len(), "{get:?}: {:?}", report.results);
     }
 }
+
+/// AUTH-10 and AUTH-11 pass on the bearer agent, and fail against a wiremock agent whose
+/// auth-required task has no status message and which honours a credential found in the body.
+#[tokio::test]
+async fn in_task_auth_and_payload_credentials() {
+    let report = run_reference(
+        SelftestMode::Bearer,
+        &[],
+        ProtocolVersion::V1_0,
+        Binding::JsonRpc,
+    )
+    .await;
+    for id in ["AUTH-10", "AUTH-11"] {
+        let r = report.results.iter().find(|r| r.scenario.id == id).unwrap();
+        assert_eq!(r.verdict.kind(), VerdictKind::Pass, "{id}: {r:?}");
+    }
+
+    let server = MockServer::start().await;
+    let base = server.uri();
+    Mock::given(method("GET"))
+        .and(path("/.well-known/agent-card.json"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(lax_card(&base, ProtocolVersion::V1_0)),
+        )
+        .mount(&server)
+        .await;
+    let task = json!({"jsonrpc": "2.0", "id": "x", "result": {"task": {
+        "id": "t-1", "contextId": "c-1", "status": {"state": "TASK_STATE_AUTH_REQUIRED"}}}});
+    // A credential in the body is as good as one in the header to this agent.
+    Mock::given(method("POST"))
+        .and(path("/rpc"))
+        .and(wiremock::matchers::body_string_contains("Bearer "))
+        .respond_with(ResponseTemplate::new(200).set_body_json(task.clone()))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/rpc"))
+        .and(header_exists("authorization"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(task))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/rpc"))
+        .respond_with(ResponseTemplate::new(401).insert_header("www-authenticate", "Bearer"))
+        .with_priority(3)
+        .mount(&server)
+        .await;
+    let mut config = RunConfig::new(format!("{base}/.well-known/agent-card.json"));
+    config.profile.mode = Mode::Dev;
+    config.profile.credentials.bearer = Some(Secret::new("tck-static-token"));
+    config.profile.behaviours.preset = Some(a2a_tck::profile::REFERENCE_AGENT.to_owned());
+    config.auth = profile_auth(&config.profile).unwrap();
+    config.version = Some(ProtocolVersion::V1_0);
+    config.selection = Selection {
+        only: vec!["AUTH-10".into(), "AUTH-11".into()],
+        skip: vec![],
+    };
+    let report = runner::run(catalogue::all(), config, &Silent).await;
+    assert_eq!(verdict_of(&report, "AUTH-10"), VerdictKind::Fail);
+    assert_eq!(verdict_of(&report, "AUTH-11"), VerdictKind::Fail);
+}

@@ -233,6 +233,42 @@ pub fn scenarios() -> Vec<Scenario> {
             },
             step: step(rules::extended_card_not_configured),
         },
+        // S1x §7.6.1: in-task authorization.
+        Scenario {
+            id: "AUTH-10",
+            title: "a task needing in-task authorization is AUTH_REQUIRED with an explaining message",
+            level: Level::Must,
+            spec: SpecRef {
+                source: "A2A 1.0",
+                section: "§7.6.1",
+            },
+            requirement: "In-task authorization: the task moves to TASK_STATE_AUTH_REQUIRED and its status carries a message explaining what is needed (needs the auth_required behaviour).",
+            area: Area::Auth,
+            applies: Applies {
+                versions: &[Family::V1_0],
+                bindings: &[],
+                needs: NEEDS,
+            },
+            step: step(rules::in_task_auth_explained),
+        },
+        // 0.3 §4.3; enterprise-ready topic: credentials in HTTP headers, never in the payload.
+        Scenario {
+            id: "AUTH-11",
+            title: "credentials in the payload are not accepted",
+            level: Level::Must,
+            spec: SpecRef {
+                source: "A2A 0.3",
+                section: "§4.3; enterprise-ready topic (1.0)",
+            },
+            requirement: "Credentials travel in HTTP headers, never in the payload: a request without credential headers but with a valid credential in its message and request metadata is refused (401/403).",
+            area: Area::Auth,
+            applies: Applies {
+                versions: &[],
+                bindings: &[],
+                needs: NEEDS,
+            },
+            step: step(rules::payload_credentials_ignored),
+        },
         Scenario {
             id: "SEC-AUTH-01",
             title: "every operation on every binding refuses missing credentials",

@@ -965,6 +965,113 @@ pub fn missing_scope_forbidden(cx: &Context) -> Judged<'_> {
     })
 }
 
+/// AUTH-10 (1.0): a task that needs in-task authorization is `TASK_STATE_AUTH_REQUIRED` and its
+/// status carries a message explaining what is needed (the `auth_required` behaviour).
+pub fn in_task_auth_explained(cx: &Context) -> Judged<'_> {
+    Box::pin(async move {
+        let family = cx.target()?.version.family();
+        let reached = match conversation::start(cx, "auth_required", false).await? {
+            Ok(r) => r,
+            Err(outcome) => return Ok(outcome),
+        };
+        let mut failures = Vec::new();
+        let state = conversation::state_of(family, &reached.task);
+        if state != Some(crate::rules::state_machine::State::AuthRequired) {
+            failures.push(
+                Failure::new("the task that needs authorization is not AUTH_REQUIRED")
+                    .expected("TASK_STATE_AUTH_REQUIRED")
+                    .actual(conversation::state_text(&reached.task))
+                    .at("/status/state")
+                    .in_exchange(&reached.exchange),
+            );
+        }
+        let explained = reached
+            .task
+            .pointer("/status/message/parts")
+            .and_then(Value::as_array)
+            .is_some_and(|p| !p.is_empty());
+        if !explained {
+            failures.push(
+                Failure::new(
+                    "the AUTH_REQUIRED status carries no message explaining what is needed",
+                )
+                .expected("status.message with at least one part")
+                .actual(crate::transport::jsonrpc::show(
+                    reached.task.pointer("/status/message"),
+                ))
+                .at("/status/message")
+                .in_exchange(&reached.exchange),
+            );
+        }
+        let _ = call::call(cx, Operation::CancelTask, &json!({"id": reached.id})).await;
+        Ok(Outcome::from_failures(failures))
+    })
+}
+
+/// The credential the run holds (a minted token, or the profile's static bearer or API key),
+/// as `(header, value)`.
+fn some_credential(cx: &Context) -> Result<Option<(String, String)>, HarnessError> {
+    if let Some(mint) = minting(cx)? {
+        return Ok(Some((
+            "Authorization".into(),
+            format!("Bearer {}", mint.token(PRINCIPAL_A)?),
+        )));
+    }
+    let c = &cx.profile.credentials;
+    if let Some(token) = &c.bearer {
+        return Ok(Some((
+            "Authorization".into(),
+            format!("Bearer {}", token.expose()),
+        )));
+    }
+    Ok(c.api_key
+        .as_ref()
+        .map(|k| (k.header.clone(), k.value.expose().to_owned())))
+}
+
+/// AUTH-11: credentials travel in HTTP headers only: a request without credential headers that
+/// carries a valid credential in its payload (message and request metadata, under the names
+/// an agent might look for) is refused like any unauthenticated request.
+pub fn payload_credentials_ignored(cx: &Context) -> Judged<'_> {
+    Box::pin(async move {
+        if let Err(outcome) = declares_security(cx) {
+            return Ok(outcome);
+        }
+        let Some((header, value)) = some_credential(cx)? else {
+            return Ok(Outcome::Skip(
+                "needs a credential to put in the payload: [jwt], credentials.bearer or credentials.api_key"
+                    .into(),
+            ));
+        };
+        let target = cx.target()?.clone();
+        let family = target.version.family();
+        let bare = value.strip_prefix("Bearer ").unwrap_or(&value).to_owned();
+        let smuggled = json!({
+            "authorization": value, "Authorization": value, header.clone(): value,
+            "token": bare, "access_token": bare, "accessToken": bare, "apiKey": bare,
+            "credentials": bare,
+        });
+        let mut params = message(family, "hello");
+        params["message"]["metadata"] = smuggled.clone();
+        params["metadata"] = smuggled;
+        let answer = call_as(cx, &target, Operation::SendMessage, &params, As::Nobody).await?;
+        Ok(
+            if is_refusal(&answer) && matches!(answer.http.status, 401 | 403) {
+                Outcome::Pass
+            } else {
+                Outcome::Fail(vec![
+                    Failure::new("a request with credentials only in its payload is not refused")
+                        .expected(
+                            "HTTP 401 or 403 and no result (credentials travel in headers only)",
+                        )
+                        .actual(describe(&answer))
+                        .in_exchange(&answer.http.exchange),
+                ])
+            },
+        )
+    })
+}
+
 // ---- JWT validation and replay (SECURITY-PROFILE "JWT validation", "Replay rejection") ----
 
 /// One probe with a bearer token: `GetTask` of an unknown id, harmless on any agent.
