@@ -181,7 +181,7 @@ pub fn scenarios() -> Vec<Scenario> {
                 "SUB-06",
                 "a 0.3 resubscription to a completed task errs or sends the Task and closes",
                 ("A2A 0.3", "§7.9; P03 TaskSubscription"),
-                "`tasks/resubscribe` to a completed task: either a JSON-RPC error (plain, or as the first event), or a stream of that task's terminal state (Task or final status-update, artifacts allowed) that the agent closes. A stream that stays open, carries unreadable, foreign or non-terminal events, or no answer at all is reported as a warning: 0.3 fixes neither behaviour, only that the answer be one of them.",
+                "`tasks/resubscribe` to a completed task: either a JSON-RPC error (plain, or as the first event) or a stream of that task's terminal state (Task or final status-update, artifacts allowed) that the agent closes is accepted. Anything else (a stream left open; unreadable, foreign or non-terminal events; no answer at all) is reported as a warning: 0.3 does not say which of the two answers JSON-RPC gives (DIGEST [lenient]).",
                 V03,
                 step(streaming::resubscribe_completed),
             )
