@@ -174,30 +174,7 @@ pub async fn read_until(
                 body,
             )
         }
-        Err(TransportError::Timeout { .. }) => {
-            // The deadline passed with the stream still open: what arrived is in the record.
-            let Some(x) = cx.recorder.exchanges().pop() else {
-                return Err(HarnessError("the stream left no record".into()));
-            };
-            let Some(response) = &x.response else {
-                return Err(HarnessError(
-                    "the stream timed out before any response".into(),
-                ));
-            };
-            let media = response
-                .headers
-                .iter()
-                .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))
-                .map(|(_, v)| {
-                    v.split(';')
-                        .next()
-                        .unwrap_or("")
-                        .trim()
-                        .to_ascii_lowercase()
-                });
-            let raw = x.events.iter().map(|e| e.data.clone()).collect();
-            (response.status, media, raw, false, x.id.clone(), None)
-        }
+        Err(e @ TransportError::Timeout { .. }) => timed_out(cx, &e)?,
         Err(e) => return Err(e.into()),
     };
     let mut events = Vec::new();
@@ -221,6 +198,54 @@ pub async fn read_until(
         exchange,
         body,
     })
+}
+
+/// What a stream still open at its deadline delivered, from its record: the latest exchange
+/// that timed out (a scenario may have other exchanges under way). Status, media type, event
+/// data, closed (never), exchange id, body (none).
+#[allow(clippy::type_complexity)] // the tuple `read_until` destructures
+fn timed_out(
+    cx: &Context,
+    error: &TransportError,
+) -> Result<
+    (
+        u16,
+        Option<String>,
+        Vec<String>,
+        bool,
+        String,
+        Option<Value>,
+    ),
+    HarnessError,
+> {
+    let text = error.to_string();
+    let Some(x) = cx
+        .recorder
+        .exchanges()
+        .into_iter()
+        .rev()
+        .find(|x| x.error.as_deref() == Some(text.as_str()))
+    else {
+        return Err(HarnessError("the stream left no record".into()));
+    };
+    let Some(response) = &x.response else {
+        return Err(HarnessError(
+            "the stream timed out before any response".into(),
+        ));
+    };
+    let media = response
+        .headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+        .map(|(_, v)| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        });
+    let raw = x.events.iter().map(|e| e.data.clone()).collect();
+    Ok((response.status, media, raw, false, x.id.clone(), None))
 }
 
 fn fail(
