@@ -395,3 +395,25 @@ async fn strm_14_warns_when_the_first_event_comes_late() {
         got.1
     );
 }
+
+/// STRM-13: an update that names another context than its task's fails, with the pointer.
+#[tokio::test]
+async fn strm_13_fails_when_an_update_names_another_context() {
+    let got = verdict_of("STRM-13", |_, _, _| {
+        let events = [
+            json!({"task": task("t1", Some("c1"), "TASK_STATE_WORKING")}),
+            json!({"statusUpdate": {"taskId": "t1", "contextId": "c2",
+                "status": {"state": "TASK_STATE_COMPLETED"}}}),
+        ];
+        let mut body = String::new();
+        for r in &events {
+            let doc = json!({"jsonrpc": "2.0", "id": "tck-1", "result": r});
+            body.push_str("data: ");
+            body.push_str(&doc.to_string());
+            body.push_str("\n\n");
+        }
+        ResponseTemplate::new(200).set_body_raw(body, "text/event-stream")
+    })
+    .await;
+    assert_fails_with(&got, "an update's `contextId` is not the stream's task's");
+}
