@@ -251,7 +251,9 @@ fn card_json(settings: &Settings, base: &str, extended: bool, extension: Option<
     card.insert("version".into(), cfg.card.version.clone().into());
     card.insert("capabilities".into(), {
         let mut caps = json!({
-            "streaming": cfg.capabilities.streaming,
+            // Deliberately wrong under the defect: streams are served all the same.
+            "streaming": cfg.capabilities.streaming
+                && !settings.defects.has(Defect::StreamingWhenUndeclared),
             "pushNotifications": cfg.capabilities.push_notifications,
             "extendedAgentCard": declares_extended,
         });

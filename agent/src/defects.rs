@@ -77,6 +77,12 @@ defects! {
     /// Subscribing to a terminal task streams it instead of failing.
     SubscribeTerminalAccepted = "subscribe-terminal-accepted", ["SUB-02"],
         "subscribing to a terminal task streams its snapshot instead of -32004";
+    /// The card does not declare streaming, and streams are served all the same.
+    StreamingWhenUndeclared = "streaming-when-undeclared", ["STRM-01"],
+        "the card declares streaming: false, yet SendStreamingMessage and SubscribeToTask are served instead of -32004";
+    /// Status and artifact update events lack `contextId`.
+    EventWithoutContextId = "event-without-context-id", ["STRM-13"],
+        "status-update and artifact-update stream events carry no contextId";
     /// `historyLength` is ignored.
     HistoryNotTruncated = "history-not-truncated", ["GET-03", "GET-04", "SEND-16", "LIST-11"],
         "historyLength is ignored: the whole history is always returned";

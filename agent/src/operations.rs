@@ -275,7 +275,9 @@ impl Agent {
     }
 
     fn require_streaming(&self) -> Result<(), A2aError> {
-        if self.settings.config.capabilities.streaming {
+        if self.settings.config.capabilities.streaming
+            || self.defect(Defect::StreamingWhenUndeclared)
+        {
             Ok(())
         } else {
             Err(A2aError::new(ErrorKind::UnsupportedOperation)

@@ -65,7 +65,16 @@ struct State {
 
 impl State {
     fn data(&self, item: StreamItem<'_>) -> Event {
-        let json = (self.encode)(item);
+        let mut json = (self.encode)(item);
+        if self.defects.has(Defect::EventWithoutContextId)
+            && matches!(
+                item,
+                StreamItem::Status { .. } | StreamItem::Artifact { .. }
+            )
+        {
+            // Deliberately wrong: the update loses its REQUIRED contextId.
+            drop_update_context(&mut json);
+        }
         Event::default().data(json.to_string())
     }
 
@@ -195,6 +204,21 @@ impl State {
                         }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// Removes `contextId` from the update object in an encoded event (whatever its envelope: the
+/// object that carries `taskId`; a status message inside keeps its own).
+fn drop_update_context(json: &mut Value) {
+    if let Value::Object(map) = json {
+        if map.contains_key("taskId") && !map.contains_key("messageId") {
+            map.remove("contextId");
+        }
+        for (key, child) in map.iter_mut() {
+            if key != "status" {
+                drop_update_context(child);
             }
         }
     }

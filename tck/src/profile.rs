@@ -329,6 +329,8 @@ pub struct Timeouts {
     pub stream_ms: u64,
     /// One scenario.
     pub scenario_ms: u64,
+    /// The first event of a stream (STRM-14: "immediate feedback").
+    pub first_event_ms: u64,
 }
 
 impl Default for Timeouts {
@@ -337,6 +339,7 @@ impl Default for Timeouts {
             request_ms: 10_000,
             stream_ms: 30_000,
             scenario_ms: 60_000,
+            first_event_ms: 5_000,
         }
     }
 }
@@ -494,6 +497,7 @@ impl Profile {
         if self.timeouts.request_ms == 0
             || self.timeouts.scenario_ms == 0
             || self.timeouts.stream_ms == 0
+            || self.timeouts.first_event_ms == 0
         {
             return Err(ProfileError::Invalid("timeouts must be positive".into()));
         }

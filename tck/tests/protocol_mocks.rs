@@ -55,6 +55,15 @@ async fn verdict_of(
     id: &str,
     script: impl Fn(&str, &Value, usize) -> ResponseTemplate + Send + Sync + 'static,
 ) -> (VerdictKind, String) {
+    verdict_with(id, |_| {}, script).await
+}
+
+/// [`verdict_of`] with the run's profile adjusted by `patch`.
+async fn verdict_with(
+    id: &str,
+    patch: impl FnOnce(&mut a2a_tck::profile::Profile),
+    script: impl Fn(&str, &Value, usize) -> ResponseTemplate + Send + Sync + 'static,
+) -> (VerdictKind, String) {
     let server = MockServer::start().await;
     let card = json!({
         "name": "Mock agent",
@@ -87,6 +96,7 @@ async fn verdict_of(
     config.profile.timeouts.stream_ms = 2_000;
     config.schemas = Some(Arc::new(SchemaSet::embedded().unwrap()));
     config.selection.only = vec![id.to_owned()];
+    patch(&mut config.profile);
     let report = runner::run(catalogue::all(), config, &Silent).await;
     let result = report.results.iter().find(|r| r.scenario.id == id).unwrap();
     let messages: Vec<String> = result.failures.iter().map(|f| f.message.clone()).collect();
@@ -358,4 +368,52 @@ async fn list_09_warns_when_page_size_101_is_refused_with_another_error() {
         "{}",
         kind.1
     );
+}
+
+/// STRM-14: a stream whose first event comes after `timeouts.first_event_ms` warns.
+#[tokio::test]
+async fn strm_14_warns_when_the_first_event_comes_late() {
+    let got = verdict_with(
+        "STRM-14",
+        |p| p.timeouts.first_event_ms = 150,
+        |method, _, _| match method {
+            "SendStreamingMessage" => {
+                let event = json!({"jsonrpc": "2.0", "id": "tck-1", "result": {
+                    "task": task("t1", Some("c1"), "TASK_STATE_WORKING")}});
+                ResponseTemplate::new(200)
+                    .set_body_raw(format!("data: {event}\n\n"), "text/event-stream")
+                    .set_delay(std::time::Duration::from_millis(400))
+            }
+            _ => ok(&task("t1", Some("c1"), "TASK_STATE_CANCELED")),
+        },
+    )
+    .await;
+    assert_eq!(got.0, VerdictKind::Warn, "{}", got.1);
+    assert!(
+        got.1.contains("the first event of the stream came late"),
+        "{}",
+        got.1
+    );
+}
+
+/// STRM-13: an update that names another context than its task's fails, with the pointer.
+#[tokio::test]
+async fn strm_13_fails_when_an_update_names_another_context() {
+    let got = verdict_of("STRM-13", |_, _, _| {
+        let events = [
+            json!({"task": task("t1", Some("c1"), "TASK_STATE_WORKING")}),
+            json!({"statusUpdate": {"taskId": "t1", "contextId": "c2",
+                "status": {"state": "TASK_STATE_COMPLETED"}}}),
+        ];
+        let mut body = String::new();
+        for r in &events {
+            let doc = json!({"jsonrpc": "2.0", "id": "tck-1", "result": r});
+            body.push_str("data: ");
+            body.push_str(&doc.to_string());
+            body.push_str("\n\n");
+        }
+        ResponseTemplate::new(200).set_body_raw(body, "text/event-stream")
+    })
+    .await;
+    assert_fails_with(&got, "an update's `contextId` is not the stream's task's");
 }

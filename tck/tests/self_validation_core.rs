@@ -62,10 +62,26 @@ async fn run_catalogue(
     on: On,
     keep: impl Fn(Area) -> bool,
 ) -> Vec<(VerdictKind, &'static str)> {
+    run_agent(defects, on, keep, |_| {})
+        .await
+        .into_iter()
+        .filter(|(k, _)| !matches!(k, VerdictKind::Pass | VerdictKind::NotApplicable))
+        .collect()
+}
+
+/// Runs the scenarios of the areas `keep` accepts against an agent `configure` adjusts;
+/// returns every verdict.
+async fn run_agent(
+    defects: &[&str],
+    on: On,
+    keep: impl Fn(Area) -> bool,
+    configure: impl FnOnce(&mut a2a_reference_agent::config::Config),
+) -> Vec<(VerdictKind, &'static str)> {
     let mut config = a2a_reference_agent::config::Config::default();
     "127.0.0.1:0".clone_into(&mut config.bind);
     config.public_url = None;
     config.defects = defects.iter().map(|d| (*d).to_owned()).collect();
+    configure(&mut config);
     let agent = a2a_reference_agent::serve(config).await.unwrap();
     let mut run = RunConfig::new(format!("{}/.well-known/agent-card.json", agent.base_url()));
     let (version, binding) = on.target();
@@ -86,7 +102,6 @@ async fn run_catalogue(
         .results
         .iter()
         .map(|r| (r.verdict.kind(), r.scenario.id))
-        .filter(|(k, _)| !matches!(k, VerdictKind::Pass | VerdictKind::NotApplicable))
         .collect()
 }
 
@@ -125,6 +140,31 @@ async fn whole_catalogue_has_no_fail_and_no_error_against_the_reference_agent() 
 async fn reference_agent_passes_every_protocol_scenario_on_each_binding_and_version() {
     for on in [On::RpcV1, On::RestV1, On::RpcV03] {
         let left = run(&[], on).await;
+        assert!(left.is_empty(), "{on:?}: {left:?}");
+    }
+}
+
+/// An agent whose card does not declare streaming: STRM-01 (1.0) and STRM-02 (0.3) pass
+/// (every streaming call is -32004), the scenarios that read streams are not applicable, and
+/// nothing else of these families changes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agent_without_streaming_refuses_streaming_calls() {
+    let off = |c: &mut a2a_reference_agent::config::Config| c.capabilities.streaming = false;
+    let (a, b, c) = tokio::join!(
+        run_agent(&[], On::RpcV1, |a| AREAS.contains(&a), off),
+        run_agent(&[], On::RestV1, |a| AREAS.contains(&a), off),
+        run_agent(&[], On::RpcV03, |a| AREAS.contains(&a), off),
+    );
+    for (on, all, id) in [
+        (On::RpcV1, a, "STRM-01"),
+        (On::RestV1, b, "STRM-01"),
+        (On::RpcV03, c, "STRM-02"),
+    ] {
+        assert!(all.contains(&(VerdictKind::Pass, id)), "{on:?}: {all:?}");
+        let left: Vec<_> = all
+            .iter()
+            .filter(|(k, _)| !matches!(k, VerdictKind::Pass | VerdictKind::NotApplicable))
+            .collect();
         assert!(left.is_empty(), "{on:?}: {left:?}");
     }
 }
@@ -201,9 +241,9 @@ breaks!(
 breaks!(
     stream_not_closed_at_terminal,
     "stream-not-closed-at-terminal",
-    &["STRM-08", "STRM-11", "SUB-04"],
-    &["STRM-08", "STRM-11", "SUB-04"],
-    &["STRM-09"]
+    &["STRM-08", "STRM-11", "STRM-12", "SUB-04"],
+    &["STRM-08", "STRM-11", "STRM-12", "SUB-04"],
+    &["STRM-09", "SUB-05", "SUB-06=warn"]
 );
 breaks!(
     stream_without_task,
@@ -217,7 +257,7 @@ breaks!(
     "state-regresses-after-completed",
     &["STRM-08", "STRM-10", "STRM-11", "SUB-01", "SUB-04"],
     &["STRM-08", "STRM-10", "STRM-11", "SUB-01", "SUB-04"],
-    &["STRM-09"]
+    &["STRM-09", "SUB-06=warn"]
 );
 breaks!(
     message_stream_continues,
@@ -229,8 +269,8 @@ breaks!(
 breaks!(
     new_subscriber_closes_others,
     "new-subscriber-closes-others",
-    &["STRM-11"],
-    &["STRM-11"],
+    &["STRM-11", "STRM-12"],
+    &["STRM-11", "STRM-12"],
     &[]
 );
 breaks!(
@@ -349,7 +389,7 @@ breaks!(
     "v03-status-without-final",
     &[],
     &[],
-    &["STRM-04", "STRM-09"]
+    &["STRM-04", "STRM-09", "SUB-05"]
 );
 breaks!(
     v03_kind_missing,
@@ -366,7 +406,9 @@ breaks!(
         "SEND-05-COMPLETED",
         "SEND-05-FAILED",
         "SEND-05-REJECTED",
-        "STRM-04"
+        "STRM-04",
+        "SUB-05",
+        "SUB-06=warn"
     ]
 );
 breaks!(
@@ -404,6 +446,7 @@ breaks!(
         "SEND-15",
         "STRM-05",
         "STRM-11",
+        "STRM-12",
         "SUB-01",
         "SUB-02",
         "SUB-04",
@@ -441,6 +484,7 @@ breaks!(
         "SEND-15",
         "STRM-05",
         "STRM-11",
+        "STRM-12",
         "SUB-01",
         "SUB-02",
         "SUB-04",
@@ -484,6 +528,7 @@ breaks!(
         "STRM-08",
         "STRM-10",
         "STRM-11",
+        "STRM-12",
         "SUB-01",
         "SUB-02",
         "SUB-04",
@@ -522,6 +567,7 @@ breaks!(
         "STRM-08",
         "STRM-10",
         "STRM-11",
+        "STRM-12",
         "SUB-01",
         "SUB-02",
         "SUB-04",
@@ -563,6 +609,7 @@ breaks!(
         "SEND-13",
         "STRM-05",
         "STRM-11",
+        "STRM-12",
         "SUB-01",
         "SUB-02",
         "SUB-04",
@@ -599,6 +646,7 @@ breaks!(
         "SEND-13",
         "STRM-05",
         "STRM-11",
+        "STRM-12",
         "SUB-01",
         "SUB-02",
         "SUB-04",
@@ -639,6 +687,7 @@ breaks!(
         "SEND-13",
         "SEND-15=skip",
         "STRM-11",
+        "STRM-12",
         "SUB-01",
         "SUB-02",
         "SUB-04",
@@ -652,7 +701,7 @@ breaks!(
     "blocking-returns-early",
     &["SEND-03"],
     &["SEND-03"],
-    &[]
+    &["SUB-06=skip"]
 );
 breaks!(
     return_immediately_ignored,
@@ -663,6 +712,7 @@ breaks!(
         "SEND-04",
         "SEND-06-CANCELED=skip",
         "STRM-11=skip",
+        "STRM-12=skip",
         "SUB-01=skip",
         "SUB-04=skip"
     ],
@@ -672,10 +722,11 @@ breaks!(
         "SEND-04",
         "SEND-06-CANCELED=skip",
         "STRM-11=skip",
+        "STRM-12=skip",
         "SUB-01=skip",
         "SUB-04=skip"
     ],
-    &["CANCEL-01=skip", "SEND-05-CANCELED=skip"]
+    &["CANCEL-01=skip", "SEND-05-CANCELED=skip", "SUB-05=skip"]
 );
 breaks!(
     context_id_substituted,
@@ -781,4 +832,20 @@ breaks!(
     ],
     &[],
     &[]
+);
+breaks!(
+    event_without_context_id,
+    "event-without-context-id",
+    &["STRM-05", "STRM-13"],
+    &["STRM-05", "STRM-13"],
+    &["STRM-04"]
+);
+// The card says streaming: false, the streams are served: the scenarios that read streams are
+// not applicable, STRM-01 fails (1.0) and STRM-02 warns (0.3).
+breaks!(
+    streaming_when_undeclared,
+    "streaming-when-undeclared",
+    &["STRM-01"],
+    &["STRM-01"],
+    &["STRM-02=warn"]
 );

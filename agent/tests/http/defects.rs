@@ -45,6 +45,8 @@ const PROBES: &[&str] = &[
     "STRM-10",
     "STRM-11",
     "STRM-12",
+    "STRM-01",
+    "STRM-13",
     "LIST-02",
     "LIST-03",
     "LIST-04",
@@ -420,6 +422,39 @@ async fn holds(a: &Agent, id: &str) -> bool {
                 .filter_map(event_state)
                 .any(|s| s == "TASK_STATE_COMPLETED")
         }
+        "STRM-01" => {
+            // Only an agent whose card does not declare streaming is concerned.
+            let (_, c) = card(a).await;
+            if c["capabilities"]["streaming"] == true {
+                return true;
+            }
+            let s = a
+                .rpc_stream(
+                    Some("1.0"),
+                    "SendStreamingMessage",
+                    json!({"message": msg_v1("done")}),
+                )
+                .await;
+            !s.is_event_stream() && s.json().await["error"]["code"] == -32004
+        }
+        "STRM-13" => {
+            let mut s = a
+                .rpc_stream(
+                    Some("1.0"),
+                    "SendStreamingMessage",
+                    json!({"message": msg_v1("chunks")}),
+                )
+                .await;
+            let (events, _) = drain(&mut s).await;
+            let updates: Vec<&Value> = events
+                .iter()
+                .filter_map(|e| e.get("statusUpdate").or_else(|| e.get("artifactUpdate")))
+                .collect();
+            !updates.is_empty()
+                && updates
+                    .iter()
+                    .all(|u| u["contextId"].as_str().is_some_and(|c| !c.is_empty()))
+        }
         "STRM-11" => {
             let id = running(a, "slow 5").await;
             let mut s1 = a
@@ -756,6 +791,8 @@ defect_tests! {
     message_stream_continues => MessageStreamContinues,
     new_subscriber_closes_others => NewSubscriberClosesOthers,
     subscribe_terminal_accepted => SubscribeTerminalAccepted,
+    streaming_when_undeclared => StreamingWhenUndeclared,
+    event_without_context_id => EventWithoutContextId,
     history_not_truncated => HistoryNotTruncated,
     next_page_token_missing => NextPageTokenMissing,
     list_oldest_first => ListOldestFirst,

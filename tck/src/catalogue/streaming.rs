@@ -40,8 +40,32 @@ fn scenario(
 }
 
 /// The streaming scenarios.
+#[allow(clippy::too_many_lines)] // one declaration per scenario
 pub fn scenarios() -> Vec<Scenario> {
     vec![
+        // "If `AgentCard.capabilities.streaming` is false or not present, the agent MUST return
+        // UnsupportedOperationError" (for SendStreamingMessage and SubscribeToTask)
+        scenario(
+            "STRM-01",
+            "without the streaming capability, streaming calls are UnsupportedOperationError",
+            ("A2A 1.0", "§3.3.4"),
+            "When the card does not declare `capabilities.streaming`, SendStreamingMessage and SubscribeToTask answer UnsupportedOperationError (-32004 / HTTP 400), as a plain error or as the first event. Not applicable when streaming is declared.",
+            V1,
+            step(rules::unsupported_without_streaming),
+        ),
+        // `message/stream` and `tasks/resubscribe` need `capabilities.streaming: true`; 0.3
+        // names no error code ([lenient]: reported as a warning).
+        Scenario {
+            level: Level::Should,
+            ..scenario(
+                "STRM-02",
+                "without the streaming capability, 0.3 streaming calls are refused",
+                ("A2A 0.3", "§7.2, §7.9, §11.1.3"),
+                "When the card does not declare `capabilities.streaming`, `message/stream` and `tasks/resubscribe` answer a JSON-RPC error (any code; -32004 is what 1.0 chose), as a plain error or as the first event; reported as a warning (0.3 names no error). Not applicable when streaming is declared.",
+                V03,
+                step(rules::unsupported_without_streaming),
+            )
+        },
         scenario(
             "STRM-03",
             "a streaming answer is 200 text/event-stream with one JSON document per event",
@@ -120,5 +144,37 @@ pub fn scenarios() -> Vec<Scenario> {
             V1,
             step(rules::concurrent_subscriptions_agree),
         ),
+        // "The closure of one stream MUST NOT affect other active streams for the same task"
+        scenario(
+            "STRM-12",
+            "closing one subscription leaves the others open",
+            ("A2A 1.0", "§3.5.2"),
+            "Two SubscribeToTask streams on one running task: the kit closes the later one after its first event and then cancels the task; the earlier one still reports the terminal state and is closed by the agent.",
+            V1,
+            step(rules::closing_one_leaves_others),
+        ),
+        // P1x TaskStatusUpdateEvent / TaskArtifactUpdateEvent: task_id, context_id and
+        // status / artifact are REQUIRED.
+        scenario(
+            "STRM-13",
+            "every event carries its REQUIRED fields, contextId included",
+            ("A2A 1.0", "P1x Task*UpdateEvent"),
+            "On a stream with artifact chunks, each Task has id, contextId and status; each status update taskId, contextId and status; each artifact update taskId, contextId and an artifact with artifactId and parts; each Message messageId, role and parts; and every update names the stream's task and context.",
+            V1,
+            step(rules::events_carry_required_fields),
+        ),
+        // "MUST provide immediate feedback on progress" ([lenient]: "immediate" has no number;
+        // reported as a warning)
+        Scenario {
+            level: Level::Should,
+            ..scenario(
+                "STRM-14",
+                "the first event of a stream comes at once",
+                ("A2A 1.0", "§3.1.2"),
+                "A SendStreamingMessage stream for a long task delivers its first event within `timeouts.first_event_ms` (5 s by default) of the request; reported as a warning (DIGEST [lenient]).",
+                V1,
+                step(rules::first_event_promptly),
+            )
+        },
     ]
 }

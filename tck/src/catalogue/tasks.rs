@@ -10,6 +10,7 @@ use crate::scenario::{Applies, Area, Family, Level, Need, Scenario, SpecRef};
 
 const NEEDS: &[Need] = &[Need::Interface];
 const V1: &[Family] = &[Family::V1_0];
+const V03: &[Family] = &[Family::V0_3];
 const BOTH: &[Family] = &[];
 
 fn scenario(
@@ -162,5 +163,28 @@ pub fn scenarios() -> Vec<Scenario> {
             V1,
             step(streaming::subscription_closes_at_terminal),
         ),
+        // 0.3 §7.9: "allows a client to reconnect to an SSE stream for an ongoing task"; the
+        // stream is the one of `message/stream`, which ends with `final: true`.
+        scenario(
+            "SUB-05",
+            "a 0.3 resubscription streams the later events up to final: true",
+            ("A2A 0.3", "§7.9"),
+            "`tasks/resubscribe` to a running task streams its later status-updates (the kit cancels the task meanwhile); every one has a boolean `final`, the last event is the only `final: true`, and the stream closes.",
+            V03,
+            step(streaming::resubscribe_follows_to_final),
+        ),
+        // P03 TaskSubscriptionRequest: gRPC answers the Task of a completed task and closes;
+        // 0.3 says nothing for JSON-RPC ([lenient]: reported as a warning).
+        Scenario {
+            level: Level::Should,
+            ..scenario(
+                "SUB-06",
+                "a 0.3 resubscription to a completed task errs or sends the Task and closes",
+                ("A2A 0.3", "§7.9; P03 TaskSubscription"),
+                "`tasks/resubscribe` to a completed task: either a JSON-RPC error (plain, or as the first event) or a stream of that task's terminal state (Task or final status-update, artifacts allowed) that the agent closes is accepted. Anything else (a stream left open; unreadable, foreign or non-terminal events; no answer at all) is reported as a warning: 0.3 does not say which of the two answers JSON-RPC gives (DIGEST [lenient]).",
+                V03,
+                step(streaming::resubscribe_completed),
+            )
+        },
     ]
 }

@@ -100,6 +100,9 @@ fn classify(family: Family, binding: Binding, doc: &Value) -> (Item, Value) {
 
 /// Opens a stream for `behaviour` and reads it to its close or the stream deadline.
 pub async fn open(cx: &Context, behaviour: &str) -> Result<Result<Stream, Outcome>, HarnessError> {
+    if let Err(o) = requires_streaming(cx) {
+        return Ok(Err(o));
+    }
     let fam = family(cx)?;
     let message = match talk::behaviour_message(cx, behaviour)? {
         Ok(m) => m,
@@ -112,6 +115,17 @@ pub async fn open(cx: &Context, behaviour: &str) -> Result<Result<Stream, Outcom
 /// Calls a streaming operation and reads the answer to its close or the stream deadline
 /// (HTTP+JSON subscribe: `POST`, then `GET` on 405, DIGEST §12.1).
 pub async fn read(cx: &Context, op: Operation, params: &Value) -> Result<Stream, HarnessError> {
+    read_until(cx, op, params, None).await
+}
+
+/// Like [`read`]; with `stop`, the kit closes the stream itself once that many events arrived
+/// (the stream then counts as not closed by the agent).
+pub async fn read_until(
+    cx: &Context,
+    op: Operation,
+    params: &Value,
+    stop: Option<usize>,
+) -> Result<Stream, HarnessError> {
     let target = cx.target()?.clone();
     let fam = target.version.family();
     let (mut request, request_id) = call::request(&target, op, params)?;
@@ -127,12 +141,19 @@ pub async fn read(cx: &Context, op: Operation, params: &Value) -> Result<Stream,
                 .retain(|(n, _)| !n.eq_ignore_ascii_case("content-type"));
             get
         });
-    let mut answer = cx.client.stream(request, &cx.recorder).await;
+    let client = &cx.client;
+    let send = |r| async move {
+        match stop {
+            Some(n) => client.stream_until(r, &cx.recorder, n).await,
+            None => client.stream(r, &cx.recorder).await,
+        }
+    };
+    let mut answer = send(request).await;
     if let (Ok(first), Some(get)) = (&answer, as_get)
         && first.status == 405
     {
         // The spec's POST was refused: the proto's GET.
-        answer = cx.client.stream(get, &cx.recorder).await;
+        answer = send(get).await;
     }
     let (status, media_type, raw, closed, exchange, body) = match answer {
         Ok(r) => {
@@ -142,39 +163,18 @@ pub async fn read(cx: &Context, op: Operation, params: &Value) -> Result<Stream,
             } else {
                 None
             };
+            // A stream the kit left was not closed by the agent.
+            let closed = stop.is_none_or(|n| r.events.len() < n);
             (
                 r.status,
                 r.media_type(),
                 raw,
-                true,
+                closed,
                 r.exchange.clone(),
                 body,
             )
         }
-        Err(TransportError::Timeout { .. }) => {
-            // The deadline passed with the stream still open: what arrived is in the record.
-            let Some(x) = cx.recorder.exchanges().pop() else {
-                return Err(HarnessError("the stream left no record".into()));
-            };
-            let Some(response) = &x.response else {
-                return Err(HarnessError(
-                    "the stream timed out before any response".into(),
-                ));
-            };
-            let media = response
-                .headers
-                .iter()
-                .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))
-                .map(|(_, v)| {
-                    v.split(';')
-                        .next()
-                        .unwrap_or("")
-                        .trim()
-                        .to_ascii_lowercase()
-                });
-            let raw = x.events.iter().map(|e| e.data.clone()).collect();
-            (response.status, media, raw, false, x.id.clone(), None)
-        }
+        Err(e @ TransportError::Timeout { .. }) => timed_out(cx, &e)?,
         Err(e) => return Err(e.into()),
     };
     let mut events = Vec::new();
@@ -198,6 +198,54 @@ pub async fn read(cx: &Context, op: Operation, params: &Value) -> Result<Stream,
         exchange,
         body,
     })
+}
+
+/// What a stream still open at its deadline delivered, from its record: the latest exchange
+/// that timed out (a scenario may have other exchanges under way). Status, media type, event
+/// data, closed (never), exchange id, body (none).
+#[allow(clippy::type_complexity)] // the tuple `read_until` destructures
+fn timed_out(
+    cx: &Context,
+    error: &TransportError,
+) -> Result<
+    (
+        u16,
+        Option<String>,
+        Vec<String>,
+        bool,
+        String,
+        Option<Value>,
+    ),
+    HarnessError,
+> {
+    let text = error.to_string();
+    let Some(x) = cx
+        .recorder
+        .exchanges()
+        .into_iter()
+        .rev()
+        .find(|x| x.error.as_deref() == Some(text.as_str()))
+    else {
+        return Err(HarnessError("the stream left no record".into()));
+    };
+    let Some(response) = &x.response else {
+        return Err(HarnessError(
+            "the stream timed out before any response".into(),
+        ));
+    };
+    let media = response
+        .headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+        .map(|(_, v)| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        });
+    let raw = x.events.iter().map(|e| e.data.clone()).collect();
+    Ok((response.status, media, raw, false, x.id.clone(), None))
 }
 
 fn fail(
@@ -434,6 +482,49 @@ pub fn closes_at_terminal(cx: &Context) -> StepResult<'_> {
     })
 }
 
+/// The findings of STRM-09's rule on a 0.3 stream: every status-update has a boolean `final`,
+/// exactly one is `true` and it is the last event, and the agent closed the stream.
+fn final_findings(s: &Stream) -> Vec<Failure> {
+    let mut failures = Vec::new();
+    let mut finals = Vec::new();
+    for (i, e) in &s.events {
+        if e.item != Item::Status {
+            continue;
+        }
+        match e.payload.get("final") {
+            Some(Value::Bool(true)) => finals.push(*i),
+            Some(Value::Bool(false)) => {}
+            other => failures.push(fail(
+                s,
+                "a status-update has no boolean `final`",
+                "final: true | false",
+                show(other),
+                format!("/events/{i}/result/final"),
+            )),
+        }
+    }
+    let last = s.events.last().map(|(i, _)| *i);
+    if finals.len() != 1 || finals.last().copied() != last {
+        failures.push(fail(
+            s,
+            "the stream does not end with exactly one `final: true`",
+            "one final status-update, the last event",
+            format!("final at events {finals:?} of {}", s.events.len()),
+            "/events".into(),
+        ));
+    }
+    if !s.closed {
+        failures.push(fail(
+            s,
+            "the stream was not closed after `final: true`",
+            "the agent closes the stream",
+            "still open at the stream deadline".into(),
+            String::new(),
+        ));
+    }
+    failures
+}
+
 /// STRM-09 (0.3): every status-update has a boolean `final`; exactly the last is `true`, then
 /// the stream closes.
 pub fn final_flag(cx: &Context) -> StepResult<'_> {
@@ -442,44 +533,7 @@ pub fn final_flag(cx: &Context) -> StepResult<'_> {
         if s.events.is_empty() {
             return Ok(no_events(&s));
         }
-        let mut failures = Vec::new();
-        let mut finals = Vec::new();
-        for (i, e) in &s.events {
-            if e.item != Item::Status {
-                continue;
-            }
-            match e.payload.get("final") {
-                Some(Value::Bool(true)) => finals.push(*i),
-                Some(Value::Bool(false)) => {}
-                other => failures.push(fail(
-                    &s,
-                    "a status-update has no boolean `final`",
-                    "final: true | false",
-                    show(other),
-                    format!("/events/{i}/result/final"),
-                )),
-            }
-        }
-        let last = s.events.last().map(|(i, _)| *i);
-        if finals.len() != 1 || finals.last().copied() != last {
-            failures.push(fail(
-                &s,
-                "the stream does not end with exactly one `final: true`",
-                "one final status-update, the last event",
-                format!("final at events {finals:?} of {}", s.events.len()),
-                "/events".into(),
-            ));
-        }
-        if !s.closed {
-            failures.push(fail(
-                &s,
-                "the stream was not closed after `final: true`",
-                "the agent closes the stream",
-                "still open at the stream deadline".into(),
-                String::new(),
-            ));
-        }
-        Ok(Outcome::from_failures(failures))
+        Ok(Outcome::from_failures(final_findings(&s)))
     })
 }
 
@@ -527,6 +581,9 @@ pub fn events_in_order(cx: &Context) -> StepResult<'_> {
 /// Starts a `long_running` task without waiting and returns its id, or the outcome that ends
 /// the scenario (no trigger; the task was not running when answered).
 async fn running_task(cx: &Context) -> Result<Result<String, Outcome>, HarnessError> {
+    if let Err(o) = requires_streaming(cx) {
+        return Ok(Err(o));
+    }
     let fam = family(cx)?;
     let started = match talk::start(cx, "long_running", true).await? {
         Ok(r) => r,
@@ -588,18 +645,11 @@ pub fn subscription_begins_with_task(cx: &Context) -> StepResult<'_> {
 /// SUB-03 (1.0): subscribing to an unknown task is `TaskNotFoundError`.
 pub fn subscribe_unknown(cx: &Context) -> StepResult<'_> {
     Box::pin(async move {
-        let id = talk::fresh_id("tck-no-such-task-");
-        let mut answer =
-            call::call_streaming(cx, Operation::SubscribeToTask, &subscribe_params(&id)).await?;
-        if answer.error.is_none()
-            && let Some(first) = answer.http.events.first()
-            && let Ok(doc) = serde_json::from_str::<Value>(&first.data)
-            && let Some(error) = doc.get("error").cloned()
-        {
-            answer.error = Some(error);
-            answer.result = None;
-            answer.body = Some(doc);
+        if let Err(o) = requires_streaming(cx) {
+            return Ok(o);
         }
+        let id = talk::fresh_id("tck-no-such-task-");
+        let answer = error_answer(cx, Operation::SubscribeToTask, &subscribe_params(&id)).await?;
         Ok(Outcome::from_failures(talk::expect_error(
             cx,
             &answer,
@@ -688,6 +738,422 @@ pub fn concurrent_subscriptions_agree(cx: &Context) -> StepResult<'_> {
                     String::new(),
                 ));
             }
+        }
+        Ok(Outcome::from_failures(failures))
+    })
+}
+
+/// Whether the card declares `capabilities.streaming: true` (absent means false).
+fn streaming_declared(cx: &Context) -> bool {
+    cx.card()
+        .and_then(|c| c.pointer("/capabilities/streaming"))
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
+}
+
+/// The scenarios that read streams concern only agents that declare streaming.
+fn requires_streaming(cx: &Context) -> Result<(), Outcome> {
+    if streaming_declared(cx) {
+        Ok(())
+    } else {
+        Err(Outcome::NotApplicable(
+            "the card does not declare capabilities.streaming".into(),
+        ))
+    }
+}
+
+/// Calls a streaming operation expected to fail: the error may come as a plain JSON body or
+/// as the first SSE event (both versions allow either); the latter is lifted into the answer.
+async fn error_answer(
+    cx: &Context,
+    op: Operation,
+    params: &Value,
+) -> Result<call::Answer, HarnessError> {
+    let mut answer = call::call_streaming(cx, op, params).await?;
+    if answer.error.is_none()
+        && let Some(first) = answer.http.events.first()
+        && let Ok(doc) = serde_json::from_str::<Value>(&first.data)
+        && let Some(error) = doc.get("error").cloned()
+    {
+        answer.error = Some(error);
+        answer.result = None;
+        answer.body = Some(doc);
+    }
+    Ok(answer)
+}
+
+/// Cancels a task the scenario no longer needs, so it does not run on (best effort: the
+/// answer is recorded, not judged).
+async fn end_task(cx: &Context, id: &str) {
+    let _ = call::call(cx, Operation::CancelTask, &subscribe_params(id)).await;
+}
+
+/// The id of the task an event is about (a Task's `id`, an update's `taskId`).
+fn task_id_of(event: &Event) -> Option<&str> {
+    match event.item {
+        Item::Task => event.payload.get("id"),
+        Item::Status | Item::Artifact => event.payload.get("taskId"),
+        Item::Message | Item::Other => None,
+    }
+    .and_then(Value::as_str)
+}
+
+/// STRM-01 (1.0) / STRM-02 (0.3): without `capabilities.streaming`, `SendStreamingMessage` and
+/// `SubscribeToTask` answer `UnsupportedOperationError` (0.3: an error; it names no code).
+pub fn unsupported_without_streaming(cx: &Context) -> StepResult<'_> {
+    Box::pin(async move {
+        if streaming_declared(cx) {
+            return Ok(Outcome::NotApplicable(
+                "the card declares capabilities.streaming".into(),
+            ));
+        }
+        let fam = family(cx)?;
+        // A running task when `long_running` is mapped, so that only the missing capability
+        // explains an error to the subscription; else a plain task (terminal: the error is due
+        // anyway, SUB-02).
+        let (task, running) = if let Ok(r) = talk::start(cx, "long_running", true).await? {
+            (r, true)
+        } else {
+            let message = talk::user_message(fam, &talk::fresh_id("tck-"), "hello");
+            match talk::send_for_task(cx, &talk::send_params(fam, &message, false)).await? {
+                Ok(r) => (r, false),
+                Err(_) => {
+                    return Ok(Outcome::Skip(
+                        "SendMessage answered no task to subscribe to".into(),
+                    ));
+                }
+            }
+        };
+        let message = talk::user_message(fam, &talk::fresh_id("tck-"), "hello");
+        let calls = [
+            (
+                Operation::SendStreamingMessage,
+                talk::send_params(fam, &message, false),
+            ),
+            (Operation::SubscribeToTask, subscribe_params(&task.id)),
+        ];
+        let mut failures = Vec::new();
+        for (op, params) in calls {
+            let answer = error_answer(cx, op, &params).await?;
+            match fam {
+                Family::V1_0 => {
+                    for mut f in
+                        talk::expect_error(cx, &answer, talk::A2aError::UnsupportedOperation)?
+                    {
+                        f.message =
+                            format!("{op:?} without the streaming capability: {}", f.message);
+                        failures.push(f);
+                    }
+                }
+                Family::V0_3 => {
+                    if answer.error.is_none() || answer.result.is_some() {
+                        failures.push(
+                            Failure::new(format!(
+                                "{op:?} without the streaming capability is not refused"
+                            ))
+                            .expected("a JSON-RPC error (-32004 is what 1.0 chose)")
+                            .actual(format!(
+                                "{}; {} SSE event(s)",
+                                talk::describe(&answer),
+                                answer.http.events.len()
+                            ))
+                            .in_exchange(&answer.http.exchange),
+                        );
+                    }
+                }
+            }
+        }
+        if running {
+            end_task(cx, &task.id).await;
+        }
+        Ok(Outcome::from_failures(failures))
+    })
+}
+
+/// STRM-12 (1.0): closing one stream leaves the others: subscription B is open when
+/// subscription A joins, receives its first event and is closed by the kit; the task is then
+/// canceled (so its end comes soon), and B must still report the terminal state and close.
+pub fn closing_one_leaves_others(cx: &Context) -> StepResult<'_> {
+    Box::pin(async move {
+        let fam = family(cx)?;
+        let id = reach!(running_task(cx).await);
+        let params = subscribe_params(&id);
+        let survivor = read(cx, Operation::SubscribeToTask, &params);
+        let leaver = async {
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            let a = read_until(cx, Operation::SubscribeToTask, &params, Some(1)).await;
+            // Time for the agent to see the closed connection, then the task's end.
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            end_task(cx, &id).await;
+            a
+        };
+        let (b, a) = tokio::join!(survivor, leaver);
+        let (a, b) = (a?, b?);
+        if a.events.is_empty() {
+            return Ok(Outcome::Skip(format!(
+                "the second subscription carried no event (HTTP {}), so none was closed mid-task",
+                a.status
+            )));
+        }
+        if b.events.is_empty() {
+            return Ok(no_events(&b));
+        }
+        let last = states(&b).last().and_then(|o| State::parse(fam, &o.text));
+        let mut failures = state_machine::judge(fam, &states(&b));
+        if !b.closed || !last.is_some_and(State::is_terminal) {
+            failures.push(fail(
+                &b,
+                "a subscription did not reach the terminal state after another one was closed",
+                "the terminal state, then the close",
+                format!(
+                    "last state {}, closed by the agent: {}",
+                    last.map_or_else(|| "none".to_owned(), |s| format!("{s:?}")),
+                    b.closed
+                ),
+                String::new(),
+            ));
+        }
+        Ok(Outcome::from_failures(failures))
+    })
+}
+
+/// STRM-13 (1.0): every event carries its REQUIRED members (Task: id, contextId, status;
+/// status update: taskId, contextId, status; artifact update: taskId, contextId, artifact;
+/// Message: messageId, role, parts), and an update names the task (and context) of the stream.
+pub fn events_carry_required_fields(cx: &Context) -> StepResult<'_> {
+    Box::pin(async move {
+        let binding = cx.target()?.binding;
+        let s = reach!(open(cx, "stream_chunks").await);
+        if s.events.is_empty() {
+            return Ok(no_events(&s));
+        }
+        let base = |i: usize| match binding {
+            Binding::JsonRpc => format!("/events/{i}/result"),
+            Binding::HttpJson => format!("/events/{i}"),
+        };
+        let text = |v: Option<&Value>| v.and_then(Value::as_str).is_some_and(|t| !t.is_empty());
+        let mut failures = Vec::new();
+        let mut task: Option<(Value, Value)> = None;
+        let mut updates = 0;
+        for (i, e) in &s.events {
+            let (member, required): (&str, &[&str]) = match e.item {
+                Item::Task => ("task", &["id", "contextId", "status"]),
+                Item::Status => ("statusUpdate", &["taskId", "contextId", "status"]),
+                Item::Artifact => ("artifactUpdate", &["taskId", "contextId", "artifact"]),
+                Item::Message => ("message", &["messageId", "role", "parts"]),
+                Item::Other => continue,
+            };
+            for field in required {
+                let v = e.payload.get(*field);
+                let present = match *field {
+                    "status" => text(v.and_then(|st| st.get("state"))),
+                    "artifact" => {
+                        text(v.and_then(|a| a.get("artifactId")))
+                            && v.and_then(|a| a.get("parts")).is_some_and(Value::is_array)
+                    }
+                    "parts" => v.is_some_and(Value::is_array),
+                    _ => text(v),
+                };
+                if !present {
+                    failures.push(fail(
+                        &s,
+                        &format!("a `{member}` event lacks its REQUIRED `{field}`"),
+                        match *field {
+                            "status" => "a TaskStatus with a state",
+                            "artifact" => "an Artifact with artifactId and parts",
+                            "parts" => "an array of parts",
+                            _ => "a non-empty string",
+                        },
+                        show(v),
+                        format!("{}/{member}/{field}", base(*i)),
+                    ));
+                }
+            }
+            match e.item {
+                Item::Task if task.is_none() => {
+                    task = Some((
+                        e.payload.get("id").cloned().unwrap_or(Value::Null),
+                        e.payload.get("contextId").cloned().unwrap_or(Value::Null),
+                    ));
+                }
+                Item::Status | Item::Artifact => {
+                    updates += 1;
+                    if let Some((id, context)) = &task {
+                        for (field, want) in [("taskId", id), ("contextId", context)] {
+                            let got = e.payload.get(field);
+                            if text(got) && got != Some(want) {
+                                failures.push(fail(
+                                    &s,
+                                    &format!("an update's `{field}` is not the stream's task's"),
+                                    &show(Some(want)),
+                                    show(got),
+                                    format!("{}/{member}/{field}", base(*i)),
+                                ));
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        if updates == 0 && failures.is_empty() {
+            return Ok(Outcome::Skip(
+                "the `stream_chunks` stream carried no status or artifact update".into(),
+            ));
+        }
+        Ok(Outcome::from_failures(failures))
+    })
+}
+
+/// STRM-14 (1.0): the first event of a stream for a long task arrives within
+/// `timeouts.first_event_ms` ("immediate feedback"); the kit then leaves and cancels the task.
+pub fn first_event_promptly(cx: &Context) -> StepResult<'_> {
+    Box::pin(async move {
+        if let Err(o) = requires_streaming(cx) {
+            return Ok(o);
+        }
+        let fam = family(cx)?;
+        let message = match talk::behaviour_message(cx, "long_running")? {
+            Ok(m) => m,
+            Err(o) => return Ok(o),
+        };
+        let params = talk::send_params(fam, &message, false);
+        let s = read_until(cx, Operation::SendStreamingMessage, &params, Some(1)).await?;
+        let Some((_, first)) = s.events.first() else {
+            return Ok(no_events(&s));
+        };
+        if let Some(id) = task_id_of(first) {
+            end_task(cx, id).await;
+        }
+        let limit = cx.profile.timeouts.first_event_ms;
+        let at = cx
+            .recorder
+            .exchanges()
+            .into_iter()
+            .find(|x| x.id == s.exchange)
+            .and_then(|x| x.events.first().map(|e| e.at_ms))
+            .ok_or_else(|| HarnessError("the stream's first event left no record".into()))?;
+        if at <= limit {
+            return Ok(Outcome::Pass);
+        }
+        Ok(Outcome::Fail(vec![fail(
+            &s,
+            "the first event of the stream came late",
+            &format!("within {limit} ms (timeouts.first_event_ms)"),
+            format!("{at} ms after the request"),
+            "/events/0".into(),
+        )]))
+    })
+}
+
+/// SUB-05 (0.3): `tasks/resubscribe` to a running task streams its later events and ends with
+/// `final: true`. The task is canceled 500 ms into the subscription, so its end comes soon.
+pub fn resubscribe_follows_to_final(cx: &Context) -> StepResult<'_> {
+    Box::pin(async move {
+        let fam = family(cx)?;
+        let id = reach!(running_task(cx).await);
+        let params = subscribe_params(&id);
+        let stream = read(cx, Operation::SubscribeToTask, &params);
+        let end = async {
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            end_task(cx, &id).await;
+        };
+        let (s, ()) = tokio::join!(stream, end);
+        let s = s?;
+        let Some((_, first)) = s.events.first() else {
+            return Ok(no_events(&s));
+        };
+        if first.item == Item::Task
+            && talk::state_of(fam, &first.payload).is_some_and(State::is_terminal)
+        {
+            return Ok(Outcome::Skip(
+                "the task had ended before the resubscription began".into(),
+            ));
+        }
+        let mut failures = state_machine::judge(fam, &states(&s));
+        if !s.events.iter().any(|(_, e)| e.item == Item::Status) {
+            failures.push(fail(
+                &s,
+                "the resubscription carried no later status-update",
+                "the task's later status-updates, the last with final: true",
+                format!("{} event(s), none a status-update", s.events.len()),
+                "/events".into(),
+            ));
+        }
+        failures.extend(final_findings(&s));
+        Ok(Outcome::from_failures(failures))
+    })
+}
+
+/// SUB-06 (0.3, lenient): `tasks/resubscribe` to a completed task. 0.3 says nothing for
+/// JSON-RPC (its proto says gRPC answers the Task and closes), so an error (plain or as the
+/// first event) or a stream of that task's terminal snapshot that closes are both accepted;
+/// a stream that stays open, carries unreadable or foreign events, or reports a non-terminal
+/// state is not.
+pub fn resubscribe_completed(cx: &Context) -> StepResult<'_> {
+    Box::pin(async move {
+        if let Err(o) = requires_streaming(cx) {
+            return Ok(o);
+        }
+        let fam = family(cx)?;
+        let done = match talk::start(cx, "complete", false).await? {
+            Ok(r) => r,
+            Err(o) => return Ok(o),
+        };
+        if !talk::state_of(fam, &done.task).is_some_and(State::is_terminal) {
+            return Ok(Outcome::Skip(format!(
+                "the `complete` task was {} when the send answered",
+                talk::state_text(&done.task)
+            )));
+        }
+        let s = read(cx, Operation::SubscribeToTask, &subscribe_params(&done.id)).await?;
+        let is_error = |doc: &Value| doc.get("error").is_some() && doc.get("result").is_none();
+        let mut failures = Vec::new();
+        match s.events.first() {
+            None if s.body.as_ref().is_some_and(is_error) && s.unparsable.is_empty() => {}
+            None => failures.push(fail(
+                &s,
+                "the resubscription answered neither an error nor an event",
+                "a JSON-RPC error, or the Task and a close",
+                format!("HTTP {} {}", s.status, show(s.body.as_ref())),
+                String::new(),
+            )),
+            Some((_, first)) if is_error(&first.doc) => {}
+            Some(_) => {
+                for (i, e) in &s.events {
+                    let terminal = matches!(e.item, Item::Task | Item::Status)
+                        && talk::state_of(fam, &e.payload).is_some_and(State::is_terminal);
+                    let ours = task_id_of(e) == Some(done.id.as_str());
+                    let fits = ours && (terminal || e.item == Item::Artifact);
+                    if !fits {
+                        failures.push(fail(
+                            &s,
+                            "the resubscription to a completed task streams something else than its final state",
+                            "the completed Task (or its final status-update)",
+                            show(Some(&e.doc)),
+                            format!("/events/{i}"),
+                        ));
+                    }
+                }
+            }
+        }
+        for i in &s.unparsable {
+            failures.push(fail(
+                &s,
+                "an event's data is not JSON",
+                "one JSON document",
+                "unparsable".into(),
+                format!("/events/{i}"),
+            ));
+        }
+        if !s.closed {
+            failures.push(fail(
+                &s,
+                "the resubscription to a completed task stays open",
+                "the stream closes",
+                "still open at the stream deadline".into(),
+                String::new(),
+            ));
         }
         Ok(Outcome::from_failures(failures))
     })

@@ -366,7 +366,20 @@ impl HttpClient {
         request: HttpRequest,
         recorder: &Recorder,
     ) -> Result<HttpResponse, TransportError> {
-        self.exchange(request, recorder, Read::Stream).await
+        self.exchange(request, recorder, Read::Stream(None)).await
+    }
+
+    /// Like [`Self::stream`], but the kit closes the stream itself once `events` events have
+    /// arrived (a subscriber that leaves mid-task, or a reader that needs only the first event);
+    /// the evidence notes it.
+    pub async fn stream_until(
+        &self,
+        request: HttpRequest,
+        recorder: &Recorder,
+        events: usize,
+    ) -> Result<HttpResponse, TransportError> {
+        self.exchange(request, recorder, Read::Stream(Some(events)))
+            .await
     }
 
     /// Sends a request whose body the agent may refuse before reading all of it (a 413 and a
@@ -390,7 +403,7 @@ impl HttpClient {
     ) -> Result<HttpResponse, TransportError> {
         let id = recorder.next_id();
         let started = Instant::now();
-        let budget = if read == Read::Stream {
+        let budget = if read.is_stream() {
             self.limits.stream_timeout
         } else {
             self.limits.request_timeout
@@ -437,14 +450,8 @@ impl HttpClient {
             if raw {
                 self.drive_upload(&request, &headers, &mut partial).await
             } else {
-                self.drive(
-                    &request,
-                    &headers,
-                    read == Read::Stream,
-                    started,
-                    &mut partial,
-                )
-                .await
+                self.drive(&request, &headers, read, started, &mut partial)
+                    .await
             }
         })
         .await
@@ -501,10 +508,11 @@ impl HttpClient {
         &self,
         request: &HttpRequest,
         headers: &[(String, String)],
-        streaming: bool,
+        read: Read,
         started: Instant,
         partial: &mut Partial,
     ) -> Result<(), TransportError> {
+        let streaming = read.is_stream();
         let method = reqwest::Method::from_bytes(request.method.as_bytes())
             .map_err(|e| TransportError::Request(e.to_string()))?;
         let mut builder = self.inner.request(method, &request.url);
@@ -570,6 +578,13 @@ impl HttpClient {
                 if partial.body.len() < crate::evidence::EVIDENCE_BODY_LIMIT {
                     partial.body.extend_from_slice(&chunk);
                 }
+                if let Read::Stream(Some(n)) = read
+                    && partial.events.len() >= n
+                {
+                    // Dropping the response closes the connection (none is reused).
+                    partial.note = Some(format!("the kit closed the stream after {n} event(s)"));
+                    return Ok(());
+                }
             } else {
                 if partial.body.len() + chunk.len() > self.limits.max_body_bytes {
                     let room = self.limits.max_body_bytes - partial.body.len();
@@ -593,8 +608,15 @@ impl HttpClient {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Read {
     Body,
-    Stream,
+    /// A stream, read to its close or (the kit leaving) to this many events.
+    Stream(Option<usize>),
     Upload,
+}
+
+impl Read {
+    fn is_stream(self) -> bool {
+        matches!(self, Self::Stream(_))
+    }
 }
 
 const USER_AGENT: &str = concat!("a2a-tck/", env!("CARGO_PKG_VERSION"));
