@@ -104,7 +104,7 @@ impl RunConfig {
 pub struct ScenarioResult {
     /// The scenario's declared facts.
     pub scenario: ScenarioInfo,
-    /// The interface it ran on (`1.0 jsonrpc`), when the run exercised several.
+    /// The interface it ran on (`1.0 JSONRPC`), when the run exercised several.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     /// The verdict.
