@@ -222,7 +222,12 @@ pub fn extension_methods_authenticated(cx: &Context) -> Judged<'_> {
             ))
             .map_err(|e| HarnessError(e.to_string()))?;
             let mut request = jsonrpc::http_request(&target, body);
-            activate(&mut request, family, &[m.uri.as_str()]);
+            // The run's own activations (a required extension, say) plus the method's.
+            let mut uris: Vec<&str> = target.extensions.iter().map(String::as_str).collect();
+            if !uris.contains(&m.uri.as_str()) {
+                uris.push(&m.uri);
+            }
+            activate(&mut request, family, &uris);
             let with = cx.send(request.clone()).await?;
             let code = with
                 .json()
