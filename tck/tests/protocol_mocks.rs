@@ -359,3 +359,13 @@ async fn list_09_warns_when_page_size_101_is_refused_with_another_error() {
         kind.1
     );
 }
+
+#[tokio::test]
+async fn err_01_fails_when_an_error_has_no_message() {
+    let kind = verdict_of("ERR-01", |_, _, _| {
+        ResponseTemplate::new(200)
+            .set_body_json(json!({"jsonrpc": "2.0", "id": "tck-1", "error": {"code": -32001}}))
+    })
+    .await;
+    assert_fails_with(&kind, "ERR-01: an error has no message");
+}

@@ -98,14 +98,23 @@ fn label(kind: VerdictKind, id: &str) -> String {
     }
 }
 
-/// Asserts that exactly `expected` are not passing on `on` with `defect` switched on.
+/// Asserts that exactly `expected` are not passing on `on` with `defect` switched on. A label
+/// ending in `?` may or may not appear: only for verdicts that depend on how many tasks the
+/// concurrent run has created by the time the scenario reads a list (said where used).
 async fn assert_breaks(defect: &str, on: On, expected: &[&str]) {
-    let got: BTreeSet<String> = run(&[defect], on)
+    let mut got: BTreeSet<String> = run(&[defect], on)
         .await
         .into_iter()
         .map(|(k, id)| label(k, id))
         .collect();
-    let want: BTreeSet<String> = expected.iter().map(|s| (*s).to_owned()).collect();
+    for maybe in expected.iter().filter_map(|s| s.strip_suffix('?')) {
+        got.remove(maybe);
+    }
+    let want: BTreeSet<String> = expected
+        .iter()
+        .filter(|s| !s.ends_with('?'))
+        .map(|s| (*s).to_owned())
+        .collect();
     assert_eq!(got, want, "defect {defect} on {on:?}");
 }
 
@@ -152,18 +161,21 @@ breaks!(
     terminal_accepts_messages,
     "terminal-accepts-messages",
     &[
+        "CANCEL-06",
         "SEND-06-CANCELED",
         "SEND-06-COMPLETED",
         "SEND-06-FAILED",
         "SEND-06-REJECTED"
     ],
     &[
+        "CANCEL-06",
         "SEND-06-CANCELED",
         "SEND-06-COMPLETED",
         "SEND-06-FAILED",
         "SEND-06-REJECTED"
     ],
     &[
+        "CANCEL-06",
         "SEND-05-CANCELED",
         "SEND-05-COMPLETED",
         "SEND-05-FAILED",
@@ -180,15 +192,32 @@ breaks!(
 breaks!(
     cancel_ignored,
     "cancel-ignored",
-    &["CANCEL-01", "CANCEL-04=warn", "SEND-06-CANCELED"],
-    &["CANCEL-01", "CANCEL-04=warn", "SEND-06-CANCELED"],
-    &["CANCEL-01", "SEND-05-CANCELED"]
+    &[
+        "CANCEL-01",
+        "CANCEL-04=warn",
+        "CANCEL-06",
+        "SEND-06-CANCELED"
+    ],
+    &[
+        "CANCEL-01",
+        "CANCEL-04=warn",
+        "CANCEL-06",
+        "SEND-06-CANCELED"
+    ],
+    &["CANCEL-01", "CANCEL-06", "SEND-05-CANCELED"]
 );
 breaks!(
     unknown_task_wrong_code,
     "unknown-task-wrong-code",
-    &["CANCEL-03", "GET-02", "SEND-07", "SUB-03"],
-    &["CANCEL-03", "GET-02", "SEND-07", "SUB-03"],
+    &["CANCEL-03", "ERR-06", "GET-02", "SEND-07", "SUB-03"],
+    &[
+        "CANCEL-03",
+        "ERR-03",
+        "ERR-06",
+        "GET-02",
+        "SEND-07",
+        "SUB-03"
+    ],
     &["CANCEL-03", "GET-02"]
 );
 breaks!(
@@ -243,10 +272,13 @@ breaks!(
 breaks!(
     history_not_truncated,
     "history-not-truncated",
-    &["GET-03", "GET-04", "LIST-11"],
-    &["GET-03", "GET-04", "LIST-11"],
+    &["GET-03", "GET-04", "LIST-11", "SEND-16"],
+    &["GET-03", "GET-04", "LIST-11", "SEND-16"],
     &[]
 );
+// LIST-09 reads the first page without pageSize: it is the last page, and misses the token,
+// only while the agent holds at most 50 tasks, which depends on how many the concurrent run
+// created before it (the wire-shape scenarios create a few each).
 breaks!(
     next_page_token_missing,
     "next-page-token-missing",
@@ -258,7 +290,7 @@ breaks!(
         "LIST-06",
         "LIST-07",
         "LIST-08",
-        "LIST-09=warn",
+        "LIST-09=warn?",
         "LIST-11"
     ],
     &[
@@ -269,7 +301,7 @@ breaks!(
         "LIST-06",
         "LIST-07",
         "LIST-08",
-        "LIST-09=warn",
+        "LIST-09=warn?",
         "LIST-11"
     ],
     &[]
@@ -340,16 +372,16 @@ breaks!(
 breaks!(
     invalid_params_accepted,
     "invalid-params-accepted",
-    &["TX-12"],
-    &["TX-12"],
-    &["TX-12"]
+    &["SEND-14", "TX-12"],
+    &["SEND-14", "TX-12"],
+    &["SEND-14", "TX-12"]
 );
 breaks!(
     v03_status_without_final,
     "v03-status-without-final",
     &[],
     &[],
-    &["STRM-04", "STRM-09"]
+    &["STRM-04", "STRM-09", "TX-25"]
 );
 breaks!(
     v03_kind_missing,
@@ -359,6 +391,7 @@ breaks!(
     &[
         "CANCEL-01",
         "CANCEL-02",
+        "CANCEL-06",
         "GET-01",
         "GET-06",
         "SEND-01",
@@ -366,7 +399,8 @@ breaks!(
         "SEND-05-COMPLETED",
         "SEND-05-FAILED",
         "SEND-05-REJECTED",
-        "STRM-04"
+        "STRM-04",
+        "TX-25"
     ]
 );
 breaks!(
@@ -376,6 +410,7 @@ breaks!(
         "CANCEL-01",
         "CANCEL-02",
         "CANCEL-04=warn",
+        "CANCEL-06",
         "GET-01",
         "GET-03",
         "GET-04",
@@ -402,6 +437,7 @@ breaks!(
         "SEND-12",
         "SEND-13",
         "SEND-15",
+        "SEND-16",
         "STRM-05",
         "STRM-11",
         "SUB-01",
@@ -413,6 +449,7 @@ breaks!(
         "CANCEL-01",
         "CANCEL-02",
         "CANCEL-04=warn",
+        "CANCEL-06",
         "GET-01",
         "GET-03",
         "GET-04",
@@ -439,6 +476,7 @@ breaks!(
         "SEND-12",
         "SEND-13",
         "SEND-15",
+        "SEND-16",
         "STRM-05",
         "STRM-11",
         "SUB-01",
@@ -455,6 +493,7 @@ breaks!(
         "CANCEL-01",
         "CANCEL-02",
         "CANCEL-04=warn",
+        "CANCEL-06",
         "GET-01",
         "GET-03",
         "GET-04",
@@ -480,6 +519,7 @@ breaks!(
         "SEND-11",
         "SEND-12",
         "SEND-13",
+        "SEND-16",
         "STRM-05",
         "STRM-08",
         "STRM-10",
@@ -487,12 +527,14 @@ breaks!(
         "SUB-01",
         "SUB-02",
         "SUB-04",
+        "TX-21",
         "VER-02"
     ],
     &[
         "CANCEL-01",
         "CANCEL-02",
         "CANCEL-04=warn",
+        "CANCEL-06",
         "GET-01",
         "GET-03",
         "GET-04",
@@ -518,6 +560,7 @@ breaks!(
         "SEND-11",
         "SEND-12",
         "SEND-13",
+        "SEND-16",
         "STRM-05",
         "STRM-08",
         "STRM-10",
@@ -525,6 +568,7 @@ breaks!(
         "SUB-01",
         "SUB-02",
         "SUB-04",
+        "TX-21",
         "VER-02"
     ],
     &[]
@@ -536,6 +580,7 @@ breaks!(
         "CANCEL-01",
         "CANCEL-02",
         "CANCEL-04=warn",
+        "CANCEL-06",
         "GET-01",
         "GET-03",
         "GET-04",
@@ -561,17 +606,20 @@ breaks!(
         "SEND-11",
         "SEND-12",
         "SEND-13",
+        "SEND-16",
         "STRM-05",
         "STRM-11",
         "SUB-01",
         "SUB-02",
         "SUB-04",
+        "TX-23",
         "VER-02"
     ],
     &[
         "CANCEL-01",
         "CANCEL-02",
         "CANCEL-04=warn",
+        "CANCEL-06",
         "GET-01",
         "GET-03",
         "GET-04",
@@ -597,11 +645,13 @@ breaks!(
         "SEND-11",
         "SEND-12",
         "SEND-13",
+        "SEND-16",
         "STRM-05",
         "STRM-11",
         "SUB-01",
         "SUB-02",
         "SUB-04",
+        "TX-23",
         "VER-02"
     ],
     &[]
@@ -613,6 +663,7 @@ breaks!(
         "CANCEL-01",
         "CANCEL-02",
         "CANCEL-04=warn",
+        "CANCEL-06",
         "GET-01",
         "GET-03",
         "GET-04",
@@ -638,6 +689,7 @@ breaks!(
         "SEND-12",
         "SEND-13",
         "SEND-15=skip",
+        "SEND-16",
         "STRM-11",
         "SUB-01",
         "SUB-02",
@@ -660,6 +712,7 @@ breaks!(
     &[
         "CANCEL-01=skip",
         "CANCEL-04=skip",
+        "CANCEL-06=skip",
         "SEND-04",
         "SEND-06-CANCELED=skip",
         "STRM-11=skip",
@@ -669,13 +722,14 @@ breaks!(
     &[
         "CANCEL-01=skip",
         "CANCEL-04=skip",
+        "CANCEL-06=skip",
         "SEND-04",
         "SEND-06-CANCELED=skip",
         "STRM-11=skip",
         "SUB-01=skip",
         "SUB-04=skip"
     ],
-    &["CANCEL-01=skip", "SEND-05-CANCELED=skip"]
+    &["CANCEL-01=skip", "CANCEL-06=skip", "SEND-05-CANCELED=skip"]
 );
 breaks!(
     context_id_substituted,
@@ -728,8 +782,8 @@ breaks!(
 breaks!(
     version_header_ignored,
     "version-header-ignored",
-    &["VER-01"],
-    &["VER-01", "VER-03=warn", "VER-05=warn"],
+    &["ERR-06", "TX-28", "VER-01"],
+    &["ERR-06", "TX-28", "VER-01", "VER-03=warn", "VER-05=warn"],
     &[]
 );
 breaks!(
@@ -746,6 +800,8 @@ breaks!(
     &[
         "CANCEL-02",
         "CANCEL-03",
+        "CANCEL-06",
+        "ERR-03",
         "GET-02",
         "SEND-06-CANCELED",
         "SEND-06-COMPLETED",
@@ -755,6 +811,7 @@ breaks!(
         "SEND-08=warn",
         "SUB-02",
         "SUB-03",
+        "TX-28",
         "VER-01",
         "VER-05=warn"
     ],
@@ -766,6 +823,8 @@ breaks!(
     &[
         "CANCEL-02",
         "CANCEL-03",
+        "CANCEL-06",
+        "ERR-02",
         "GET-02",
         "SEND-06-CANCELED",
         "SEND-06-COMPLETED",
@@ -774,9 +833,11 @@ breaks!(
         "SEND-07",
         "SEND-08=warn",
         "SEND-12",
+        "SEND-14",
         "SUB-02",
         "SUB-03",
         "TX-12",
+        "TX-28",
         "VER-01"
     ],
     &[],

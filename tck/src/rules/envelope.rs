@@ -219,6 +219,32 @@ pub fn unsupported_version(cx: &Context) -> StepResult<'_> {
     })
 }
 
+/// TX-28: header names are case-insensitive: a lower-case `a2a-version: 99.0` header →
+/// `VersionNotSupportedError`.
+pub fn lowercase_version_header(cx: &Context) -> StepResult<'_> {
+    Box::pin(async move {
+        let target = cx.target()?;
+        let (mut request, id) = call::request(target, Operation::GetTask, &unknown_task_params())?;
+        request
+            .headers
+            .retain(|(n, _)| !n.eq_ignore_ascii_case("a2a-version"));
+        request.headers.push(("a2a-version".into(), "99.0".into()));
+        let http = cx.send(request).await?;
+        let answer = call::answer(target, http, id);
+        let failures = expect_error(cx, &answer, A2aError::VersionNotSupported)?
+            .into_iter()
+            .map(|mut f| {
+                f.message = format!(
+                    "TX-28: a lower-case a2a-version header is ignored: {}",
+                    f.message
+                );
+                f
+            })
+            .collect();
+        Ok(Outcome::from_failures(failures))
+    })
+}
+
 /// VER-04: `A2A-Version: 1.0.1` is served exactly like `1.0` (the same `GetTask` answer).
 pub fn patch_ignored(cx: &Context) -> StepResult<'_> {
     Box::pin(async move {
