@@ -369,3 +369,63 @@ async fn err_01_fails_when_an_error_has_no_message() {
     .await;
     assert_fails_with(&kind, "ERR-01: an error has no message");
 }
+
+/// A completed task whose one artifact is `artifact`, answered to every method.
+fn task_with_artifact(artifact: Value) -> impl Fn(&str, &Value, usize) -> ResponseTemplate {
+    move |_, _, _| {
+        let mut t = task("t1", Some("c1"), "TASK_STATE_COMPLETED");
+        t["artifacts"] = json!([artifact.clone()]);
+        ok(&json!({"task": t}))
+    }
+}
+
+#[tokio::test]
+async fn tx_20_fails_on_a_snake_case_member() {
+    let kind = verdict_of(
+        "TX-20",
+        task_with_artifact(
+            json!({"artifactId": "a", "parts": [{"text": "x"}], "last_chunk": true}),
+        ),
+    )
+    .await;
+    assert_fails_with(&kind, "TX-20: a member name is not camelCase");
+}
+
+#[tokio::test]
+async fn tx_24_fails_when_an_artifact_has_no_id() {
+    let kind = verdict_of(
+        "TX-24",
+        task_with_artifact(json!({"parts": [{"text": "x"}]})),
+    )
+    .await;
+    assert_fails_with(&kind, "TX-24: a REQUIRED member is missing");
+}
+
+#[tokio::test]
+async fn tx_26_fails_when_a_part_carries_text_and_data() {
+    let kind = verdict_of(
+        "TX-26",
+        task_with_artifact(json!({"artifactId": "a", "parts": [{"text": "x", "data": {}}]})),
+    )
+    .await;
+    assert_fails_with(&kind, "TX-26: a Part does not carry exactly one content");
+}
+
+#[tokio::test]
+async fn tx_09_fails_when_a_method_is_not_found() {
+    let kind = verdict_of("TX-09", |method, _, _| {
+        if method == "CancelTask" {
+            ResponseTemplate::new(200).set_body_json(json!({
+                "jsonrpc": "2.0", "id": "tck-1",
+                "error": {"code": -32601, "message": "Method not found"}
+            }))
+        } else {
+            ResponseTemplate::new(200).set_body_json(json!({
+                "jsonrpc": "2.0", "id": "tck-1",
+                "error": {"code": -32602, "message": "Invalid params"}
+            }))
+        }
+    })
+    .await;
+    assert_fails_with(&kind, "the method CancelTask is not dispatched");
+}

@@ -45,6 +45,16 @@ fn scenario(
 /// The wire-format and error-model scenarios.
 pub fn scenarios() -> Vec<Scenario> {
     vec![
+        // §5.5: "JSON field names MUST use lowerCamelCase"
+        scenario(
+            "TX-20",
+            "member names are camelCase",
+            ("A2A 1.0", "§5.5"),
+            "Every member name in a send, get, cancel and stream answer is lowerCamelCase (the contents of `metadata`, `data`, `params` and `scopes` maps aside).",
+            V1,
+            &[],
+            step(rules::camel_case_names),
+        ),
         // "Enum values MUST be represented as their string names" (ProtoJSON; ADR-001)
         scenario(
             "TX-21",
@@ -64,6 +74,26 @@ pub fn scenarios() -> Vec<Scenario> {
             V1,
             &[],
             step(rules::timestamps_utc),
+        ),
+        // §5.7 / a2a.proto field_behavior REQUIRED
+        scenario(
+            "TX-24",
+            "1.0 objects carry their REQUIRED members",
+            ("A2A 1.0", "§5.7; a2a.proto"),
+            "Task {id, status}, TaskStatus {state}, Message {messageId, role, parts ≥ 1}, Artifact {artifactId, parts ≥ 1}, status update {taskId, contextId, status}, artifact update {taskId, contextId, artifact} in every send, get, cancel and stream answer.",
+            V1,
+            &[],
+            step(rules::v1_required_members),
+        ),
+        // a2a.proto Part: `oneof content { text, raw, url, data }`
+        scenario(
+            "TX-26",
+            "each Part has exactly one of text, raw, url, data",
+            ("A2A 1.0", "§5.5; a2a.proto Part"),
+            "Every Part in a send, get, cancel and stream answer has exactly one of `text` / `raw` / `url` / `data`, and `raw` is base64.",
+            V1,
+            &[],
+            step(rules::part_content_oneof),
         ),
         // J03: Task{id,contextId,status,kind:"task"}, Message{messageId,role,parts,kind:"message"}, …
         scenario(

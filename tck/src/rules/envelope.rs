@@ -142,6 +142,62 @@ pub fn unknown_method(cx: &Context) -> StepResult<'_> {
     })
 }
 
+/// TX-08 (0.3) / TX-09 (1.0): every method name of the version dispatches: called with empty
+/// params, none is answered -32601 (any other answer, an error included, shows it is known).
+/// 0.3 push and extended-card methods only when the card declares them.
+pub fn methods_dispatch(cx: &Context) -> StepResult<'_> {
+    Box::pin(async move {
+        let target = cx.target()?;
+        let fam = target.version.family();
+        let declared = |pointer: &str| {
+            cx.card()
+                .and_then(|c| c.pointer(pointer))
+                .and_then(Value::as_bool)
+                == Some(true)
+        };
+        let mut failures = Vec::new();
+        for op in [
+            Operation::SendMessage,
+            Operation::SendStreamingMessage,
+            Operation::GetTask,
+            Operation::ListTasks,
+            Operation::CancelTask,
+            Operation::SubscribeToTask,
+            Operation::CreatePushConfig,
+            Operation::GetPushConfig,
+            Operation::ListPushConfigs,
+            Operation::DeletePushConfig,
+            Operation::GetExtendedCard,
+        ] {
+            let Some(method) = op.method(fam) else {
+                continue;
+            };
+            let optional_0_3 = match op {
+                Operation::CreatePushConfig
+                | Operation::GetPushConfig
+                | Operation::ListPushConfigs
+                | Operation::DeletePushConfig => !declared("/capabilities/pushNotifications"),
+                Operation::GetExtendedCard => !declared("/supportsAuthenticatedExtendedCard"),
+                _ => false,
+            };
+            if fam == Family::V0_3 && optional_0_3 {
+                continue;
+            }
+            let answer = call::call(cx, op, &json!({})).await?;
+            if answer.error_code() == Some(codes::METHOD_NOT_FOUND) {
+                failures.push(
+                    Failure::new(format!("the method {method} is not dispatched"))
+                        .expected("any answer but -32601 (the method exists)")
+                        .actual(talk::describe(&answer))
+                        .at("/error/code")
+                        .in_exchange(&answer.http.exchange),
+                );
+            }
+        }
+        Ok(Outcome::from_failures(failures))
+    })
+}
+
 /// TX-11: valid JSON that is not a request is -32600.
 pub fn invalid_request(cx: &Context) -> StepResult<'_> {
     Box::pin(async move {

@@ -112,14 +112,14 @@ async fn success_docs(cx: &Context) -> Result<Result<Vec<Doc>, Outcome>, Harness
 }
 
 /// Visits every member of `value` (pointer, name, value), skipping the free-form maps
-/// (`metadata`, `data`, `params`) whose members are not protocol fields.
+/// (`metadata`, `data`, `params`, `scopes`) whose members are not protocol fields.
 fn walk(value: &Value, at: &str, visit: &mut dyn FnMut(&str, &str, &Value)) {
     match value {
         Value::Object(o) => {
             for (k, v) in o {
                 let here = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
                 visit(&here, k, v);
-                if !matches!(k.as_str(), "metadata" | "data" | "params") {
+                if !matches!(k.as_str(), "metadata" | "data" | "params" | "scopes") {
                     walk(v, &here, visit);
                 }
             }
@@ -195,6 +195,224 @@ pub fn enum_names(cx: &Context) -> StepResult<'_> {
         },
         "TX-21: an enum is not written as its ProtoJSON name",
     ))
+}
+
+/// A lowerCamelCase member name (`contextId`, `url`, `@type` aside).
+fn is_camel_case(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase()) && chars.all(|c| c.is_ascii_alphanumeric())
+}
+
+/// TX-20 (1.0): every member name is camelCase (free-form maps aside).
+pub fn camel_case_names(cx: &Context) -> StepResult<'_> {
+    Box::pin(judge_success(
+        cx,
+        |name, _| {
+            (!is_camel_case(name) && !name.starts_with('@'))
+                .then(|| ("a camelCase member name".to_owned(), format!("\"{name}\"")))
+        },
+        "TX-20: a member name is not camelCase",
+    ))
+}
+
+/// What a 1.0 object is, for TX-24 and TX-26.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind1 {
+    Task,
+    Status,
+    Message,
+    Artifact,
+    Part,
+    StatusUpdate,
+    ArtifactUpdate,
+}
+
+/// Every typed 1.0 object under `value` (of kind `kind`), with its pointer.
+fn objects_1_0<'a>(
+    value: &'a Value,
+    at: &str,
+    kind: Kind1,
+    out: &mut Vec<(Kind1, String, &'a Value)>,
+) {
+    if !value.is_object() {
+        return;
+    }
+    out.push((kind, at.to_owned(), value));
+    let mut child = |name: &str, k: Kind1| {
+        if let Some(v) = value.get(name) {
+            objects_1_0(v, &format!("{at}/{name}"), k, out);
+        }
+    };
+    match kind {
+        Kind1::Task | Kind1::StatusUpdate => {
+            child("status", Kind1::Status);
+            child("artifact", Kind1::Artifact);
+        }
+        Kind1::Status => child("message", Kind1::Message),
+        Kind1::ArtifactUpdate => child("artifact", Kind1::Artifact),
+        Kind1::Message | Kind1::Artifact | Kind1::Part => {}
+    }
+    for (list, k) in [
+        ("history", Kind1::Message),
+        ("artifacts", Kind1::Artifact),
+        ("parts", Kind1::Part),
+    ] {
+        let applies = matches!(
+            (kind, list),
+            (Kind1::Task, "history" | "artifacts") | (Kind1::Message | Kind1::Artifact, "parts")
+        );
+        if let (true, Some(items)) = (applies, value.get(list).and_then(Value::as_array)) {
+            for (i, item) in items.iter().enumerate() {
+                objects_1_0(item, &format!("{at}/{list}/{i}"), k, out);
+            }
+        }
+    }
+}
+
+/// The typed objects of one 1.0 answer document (a send, get or cancel body, a stream event);
+/// error answers hold none.
+fn doc_objects_1_0(doc: &Doc) -> Vec<(Kind1, String, &Value)> {
+    let (root, at) = match doc.value.get("result") {
+        Some(r) => (r, format!("{}/result", doc.prefix)),
+        None if doc.value.get("error").is_some() => return Vec::new(),
+        None => (&doc.value, doc.prefix.clone()),
+    };
+    let mut out = Vec::new();
+    let mut wrapped = false;
+    for (name, kind) in [
+        ("task", Kind1::Task),
+        ("message", Kind1::Message),
+        ("statusUpdate", Kind1::StatusUpdate),
+        ("artifactUpdate", Kind1::ArtifactUpdate),
+    ] {
+        if let Some(v) = root.get(name) {
+            wrapped = true;
+            objects_1_0(v, &format!("{at}/{name}"), kind, &mut out);
+        }
+    }
+    if !wrapped && root.get("status").is_some() {
+        objects_1_0(root, &at, Kind1::Task, &mut out);
+    }
+    out
+}
+
+/// A check of one typed object: findings as (member pointer, expected, actual).
+type ObjectCheck = fn(Kind1, &Value) -> Vec<(&'static str, String, String)>;
+
+/// Runs `check` on every typed object of the success documents.
+async fn judge_objects(
+    cx: &Context,
+    check: ObjectCheck,
+    finding: &str,
+) -> Result<Outcome, HarnessError> {
+    let docs = match success_docs(cx).await? {
+        Ok(d) => d,
+        Err(o) => return Ok(o),
+    };
+    let mut failures = Vec::new();
+    let mut judged = 0;
+    for doc in &docs {
+        for (kind, at, value) in doc_objects_1_0(doc) {
+            judged += 1;
+            for (member, expected, actual) in check(kind, value) {
+                failures.push(
+                    Failure::new(finding.to_owned())
+                        .expected(expected)
+                        .actual(actual)
+                        .at(format!("{at}{member}"))
+                        .in_exchange(&doc.exchange),
+                );
+            }
+        }
+    }
+    if judged == 0 {
+        return Ok(Outcome::Skip(
+            "no answer carried a task or a message".into(),
+        ));
+    }
+    Ok(Outcome::from_failures(failures))
+}
+
+/// TX-24 (1.0): the REQUIRED members: Task {id, status}, `TaskStatus` {state}, Message
+/// {messageId, role, parts ≥ 1}, Artifact {artifactId, parts ≥ 1}, status update {taskId,
+/// contextId, status}, artifact update {taskId, contextId, artifact}.
+pub fn v1_required_members(cx: &Context) -> StepResult<'_> {
+    Box::pin(judge_objects(
+        cx,
+        |kind, value| {
+            let (required, non_empty): (&[&'static str], Option<&'static str>) = match kind {
+                Kind1::Task => (&["/id", "/status"], None),
+                Kind1::Status => (&["/state"], None),
+                Kind1::Message => (&["/messageId", "/role", "/parts"], Some("/parts")),
+                Kind1::Artifact => (&["/artifactId", "/parts"], Some("/parts")),
+                Kind1::StatusUpdate => (&["/taskId", "/contextId", "/status"], None),
+                Kind1::ArtifactUpdate => (&["/taskId", "/contextId", "/artifact"], None),
+                Kind1::Part => (&[], None),
+            };
+            let mut found: Vec<(&'static str, String, String)> = required
+                .iter()
+                .filter(|m| value.pointer(m).is_none_or(Value::is_null))
+                .map(|m| {
+                    (
+                        *m,
+                        format!("the REQUIRED `{}`", &m[1..]),
+                        "absent".to_owned(),
+                    )
+                })
+                .collect();
+            if let Some(list) = non_empty
+                && value
+                    .pointer(list)
+                    .and_then(Value::as_array)
+                    .is_some_and(Vec::is_empty)
+            {
+                found.push((list, "at least one part".to_owned(), "[]".to_owned()));
+            }
+            found
+        },
+        "TX-24: a REQUIRED member is missing",
+    ))
+}
+
+/// TX-26 (1.0): each Part has exactly one of `text` / `raw` / `url` / `data`; `raw` is base64.
+pub fn part_content_oneof(cx: &Context) -> StepResult<'_> {
+    Box::pin(judge_objects(
+        cx,
+        |kind, value| {
+            if kind != Kind1::Part {
+                return Vec::new();
+            }
+            let present: Vec<&str> = ["text", "raw", "url", "data"]
+                .into_iter()
+                .filter(|m| value.get(*m).is_some_and(|v| !v.is_null()))
+                .collect();
+            let mut found = Vec::new();
+            if present.len() != 1 {
+                found.push((
+                    "",
+                    "exactly one of text, raw, url, data".to_owned(),
+                    format!("{present:?}"),
+                ));
+            }
+            if let Some(raw) = value.get("raw")
+                && !raw.as_str().is_some_and(is_base64)
+            {
+                found.push(("/raw", "a base64 string".to_owned(), show(Some(raw))));
+            }
+            found
+        },
+        "TX-26: a Part does not carry exactly one content",
+    ))
+}
+
+/// Standard or URL-safe base64, padded or not.
+fn is_base64(text: &str) -> bool {
+    let body = text.trim_end_matches('=');
+    text.len() - body.len() <= 2
+        && body
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'-' | b'_'))
+        && body.len() % 4 != 1
 }
 
 /// An RFC 3339 UTC timestamp ending in `Z` (`2025-01-01T00:00:00Z`, fractions allowed).
@@ -675,7 +893,25 @@ pub fn malformed_messages(cx: &Context) -> StepResult<'_> {
 mod tests {
     use serde_json::json;
 
-    use super::{is_utc_z, judge_0_3};
+    use super::{is_base64, is_camel_case, is_utc_z, judge_0_3};
+
+    #[test]
+    fn tells_camel_case_from_other_spellings() {
+        assert!(is_camel_case("contextId"));
+        assert!(is_camel_case("url"));
+        assert!(!is_camel_case("context_id"));
+        assert!(!is_camel_case("ContextId"));
+        assert!(!is_camel_case(""));
+    }
+
+    #[test]
+    fn tells_base64_from_other_text() {
+        assert!(is_base64("aGVsbG8="));
+        assert!(is_base64("aGVsbG8"));
+        assert!(is_base64("_-8="));
+        assert!(!is_base64("not base64!"));
+        assert!(!is_base64("a"));
+    }
 
     #[test]
     fn accepts_only_utc_timestamps_with_z() {
