@@ -429,3 +429,71 @@ async fn tx_09_fails_when_a_method_is_not_found() {
     .await;
     assert_fails_with(&kind, "the method CancelTask is not dispatched");
 }
+
+#[tokio::test]
+async fn tx_03_fails_when_answers_are_not_application_json() {
+    let kind = verdict_of("TX-03", |_, _, _| {
+        let body = json!({
+            "jsonrpc": "2.0", "id": "tck-1",
+            "error": {"code": -32001, "message": "Task not found"}
+        });
+        ResponseTemplate::new(200).set_body_raw(body.to_string(), "text/plain")
+    })
+    .await;
+    assert_fails_with(
+        &kind,
+        "the answer's Content-Type is not the binding's media type",
+    );
+}
+
+/// Runs scenario `id` against a mock 1.0 HTTP+JSON agent answering every request under
+/// `/rest` with `response`; returns its verdict and its findings' messages.
+async fn rest_verdict_of(id: &str, response: ResponseTemplate) -> (VerdictKind, String) {
+    use wiremock::matchers::path_regex;
+    let server = MockServer::start().await;
+    let card = json!({
+        "name": "Mock agent",
+        "description": "One answer to everything.",
+        "version": "1.0.0",
+        "supportedInterfaces": [
+            {"url": format!("{}/rest", server.uri()), "protocolBinding": "HTTP+JSON", "protocolVersion": "1.0"}
+        ],
+        "capabilities": {},
+        "defaultInputModes": ["text/plain"],
+        "defaultOutputModes": ["text/plain"],
+        "skills": [{"id": "echo", "name": "Echo", "description": "Echoes.", "tags": ["test"]}]
+    });
+    Mock::given(method("GET"))
+        .and(path("/.well-known/agent-card.json"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(card))
+        .mount(&server)
+        .await;
+    Mock::given(path_regex("^/rest/"))
+        .respond_with(response)
+        .mount(&server)
+        .await;
+    let mut config = RunConfig::new(format!("{}/.well-known/agent-card.json", server.uri()));
+    config.profile.mode = Mode::Dev;
+    config.profile.behaviours.preset = Some(REFERENCE_AGENT.to_owned());
+    config.schemas = Some(Arc::new(SchemaSet::embedded().unwrap()));
+    config.selection.only = vec![id.to_owned()];
+    let report = runner::run(catalogue::all(), config, &Silent).await;
+    let result = report.results.iter().find(|r| r.scenario.id == id).unwrap();
+    let messages: Vec<String> = result.failures.iter().map(|f| f.message.clone()).collect();
+    (result.verdict.kind(), messages.join("; "))
+}
+
+#[tokio::test]
+async fn tx_05_warns_when_http_json_answers_are_plain_application_json() {
+    let not_found = ResponseTemplate::new(404).set_body_json(json!({"error": {
+        "code": 404, "status": "NOT_FOUND", "message": "task not found",
+        "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                     "reason": "TASK_NOT_FOUND", "domain": "a2a-protocol.org"}]
+    }}));
+    let (kind, messages) = rest_verdict_of("TX-05", not_found).await;
+    assert_eq!(kind, VerdictKind::Warn, "{messages}");
+    assert!(
+        messages.contains("the answer's Content-Type is not the binding's media type"),
+        "{messages}"
+    );
+}

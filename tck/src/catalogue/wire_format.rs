@@ -13,6 +13,8 @@ use crate::scenario::{Applies, Area, Binding, Family, Level, Need, Scenario, Spe
 const NEEDS: &[Need] = &[Need::Interface];
 const V1: &[Family] = &[Family::V1_0];
 const V03: &[Family] = &[Family::V0_3];
+const JSONRPC: &[Binding] = &[Binding::JsonRpc];
+const REST: &[Binding] = &[Binding::HttpJson];
 
 fn scenario(
     id: &'static str,
@@ -43,8 +45,52 @@ fn scenario(
 }
 
 /// The wire-format and error-model scenarios.
+#[allow(clippy::too_many_lines)] // one declaration per scenario
 pub fn scenarios() -> Vec<Scenario> {
     vec![
+        // 0.3 §3.2.1, §7: JSON-RPC "Content-Type: application/json"
+        scenario(
+            "TX-02",
+            "0.3 JSON-RPC answers are application/json",
+            ("A2A 0.3", "§3.2.1, §7"),
+            "JSON-RPC responses (a success and an error) have `Content-Type: application/json` (parameters ignored).",
+            V03,
+            JSONRPC,
+            step(rules::content_types),
+        ),
+        // 1.0 §9.1: JSON-RPC uses application/json
+        scenario(
+            "TX-03",
+            "1.0 JSON-RPC answers are application/json",
+            ("A2A 1.0", "§9.1"),
+            "JSON-RPC responses (a success and an error) have `Content-Type: application/json` (parameters ignored).",
+            V1,
+            JSONRPC,
+            step(rules::content_types),
+        ),
+        // 0.3 §3.2.3: REST bodies are application/json
+        scenario(
+            "TX-04",
+            "0.3 HTTP+JSON answers are application/json",
+            ("A2A 0.3", "§3.2.3"),
+            "HTTP+JSON responses (a success and an error) have `Content-Type: application/json`.",
+            V03,
+            REST,
+            step(rules::content_types),
+        ),
+        // 1.0.1 §11.1: "SHOULD use application/a2a+json" (1.0.0: application/json)
+        Scenario {
+            level: Level::Should,
+            ..scenario(
+                "TX-05",
+                "1.0 HTTP+JSON answers are application/a2a+json",
+                ("A2A 1.0.1", "§11.1"),
+                "HTTP+JSON responses (a success and an error) use `application/a2a+json` (1.0.0: `application/json` accepted too); a warning otherwise.",
+                V1,
+                REST,
+                step(rules::content_types),
+            )
+        },
         // §5.5: "JSON field names MUST use lowerCamelCase"
         scenario(
             "TX-20",
@@ -132,7 +178,7 @@ pub fn scenarios() -> Vec<Scenario> {
             ("A2A 1.0", "§11.6"),
             "Each provoked A2A error over HTTP+JSON carries in `error.details` an ErrorInfo (`@type` type.googleapis.com/google.rpc.ErrorInfo) whose `reason` names it (TASK_NOT_FOUND, …) and whose `domain` is a2a-protocol.org.",
             V1,
-            &[Binding::HttpJson],
+            REST,
             step(rules::rest_error_info),
         ),
         // §5.4: "the following table maps each error to its JSON-RPC code, gRPC status and HTTP status"

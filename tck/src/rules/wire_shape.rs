@@ -587,6 +587,55 @@ pub fn v03_required_and_kind(cx: &Context) -> StepResult<'_> {
     })
 }
 
+/// TX-02 (0.3 JSON-RPC), TX-03 (1.0 JSON-RPC), TX-04 (0.3 HTTP+JSON): answers are
+/// `application/json`; TX-05 (1.0 HTTP+JSON, a SHOULD): `application/a2a+json` (1.0.0:
+/// `application/json` too). Judged on a `GetTask` of an unknown id (an error answer) and, with
+/// a `complete` trigger, a blocking send (a success answer); parameters are ignored.
+pub fn content_types(cx: &Context) -> StepResult<'_> {
+    Box::pin(async move {
+        let target = cx.target()?;
+        let fam = target.version.family();
+        let accepted: &[&str] = match (target.binding, target.version) {
+            (Binding::HttpJson, ProtocolVersion::V1_0) => &["application/a2a+json"],
+            (Binding::HttpJson, ProtocolVersion::V1_0_0) => {
+                &["application/a2a+json", "application/json"]
+            }
+            _ => &["application/json"],
+        };
+        let mut answers = vec![
+            call::call(
+                cx,
+                Operation::GetTask,
+                &json!({"id": talk::fresh_id("tck-no-such-task-")}),
+            )
+            .await?,
+        ];
+        if let Ok(message) = talk::behaviour_message(cx, "complete")? {
+            answers.push(
+                call::call(
+                    cx,
+                    Operation::SendMessage,
+                    &talk::send_params(fam, &message, false),
+                )
+                .await?,
+            );
+        }
+        let failures = answers
+            .iter()
+            .filter_map(|a| {
+                let got = a.http.media_type();
+                (!got.as_deref().is_some_and(|m| accepted.contains(&m))).then(|| {
+                    Failure::new("the answer's Content-Type is not the binding's media type")
+                        .expected(accepted.join(" or "))
+                        .actual(got.unwrap_or_else(|| "no Content-Type".into()))
+                        .in_exchange(&a.http.exchange)
+                })
+            })
+            .collect();
+        Ok(Outcome::from_failures(failures))
+    })
+}
+
 /// An error answer the kit provoked on purpose, with the A2A error it must be.
 struct Provoked {
     expected: A2aError,
