@@ -497,3 +497,17 @@ async fn tx_05_warns_when_http_json_answers_are_plain_application_json() {
         "{messages}"
     );
 }
+
+#[tokio::test]
+async fn err_07_warns_on_a_problem_json_error_body() {
+    let problem = ResponseTemplate::new(404).set_body_raw(
+        json!({"type": "about:blank", "title": "Task not found", "status": 404}).to_string(),
+        "application/problem+json",
+    );
+    let (kind, messages) = rest_verdict_of("ERR-07", problem).await;
+    assert_eq!(kind, VerdictKind::Warn, "{messages}");
+    assert!(
+        messages.contains("ERR-07: the error body is not a google.rpc.Status"),
+        "{messages}"
+    );
+}

@@ -181,6 +181,20 @@ pub fn scenarios() -> Vec<Scenario> {
             REST,
             step(rules::rest_error_info),
         ),
+        // §11.6: the error body is google.rpc.Status JSON ([lenient]: stale examples show
+        // problem+json, so a warning)
+        Scenario {
+            level: Level::Should,
+            ..scenario(
+                "ERR-07",
+                "HTTP+JSON errors are google.rpc.Status bodies",
+                ("A2A 1.0", "§11.6"),
+                "Each provoked error over HTTP+JSON is `{\"error\": {code, status, message, details}}` with `code` the HTTP status and `details` an array (a warning: DIGEST [lenient], problem+json appears in stale examples).",
+                V1,
+                REST,
+                step(rules::rest_error_body),
+            )
+        },
         // §5.4: "the following table maps each error to its JSON-RPC code, gRPC status and HTTP status"
         scenario(
             "ERR-06",

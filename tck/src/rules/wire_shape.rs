@@ -836,6 +836,77 @@ pub fn rest_error_info(cx: &Context) -> StepResult<'_> {
     })
 }
 
+/// ERR-07 (1.0, HTTP+JSON): an error body is google.rpc.Status JSON: `{"error": {code (the
+/// HTTP status), status, message, details (an array, when present)}}`.
+pub fn rest_error_body(cx: &Context) -> StepResult<'_> {
+    Box::pin(async move {
+        let mut failures = Vec::new();
+        let mut judged = 0;
+        for p in provoke_errors(cx).await? {
+            let a = &p.answer;
+            if a.http.status < 400 {
+                continue;
+            }
+            judged += 1;
+            let x = &a.http.exchange;
+            let Some(error) = a
+                .body
+                .as_ref()
+                .and_then(|b| b.get("error"))
+                .filter(|e| e.is_object())
+            else {
+                failures.push(
+                    Failure::new("ERR-07: the error body is not a google.rpc.Status")
+                        .expected("{\"error\": {\"code\", \"status\", \"message\", \"details\"}}")
+                        .actual(show(a.body.as_ref()))
+                        .at("/error")
+                        .in_exchange(x),
+                );
+                continue;
+            };
+            let checks: [(&str, bool, String); 4] = [
+                (
+                    "/error/code",
+                    error.get("code").and_then(Value::as_u64) == Some(u64::from(a.http.status)),
+                    format!("the HTTP status {}", a.http.status),
+                ),
+                (
+                    "/error/status",
+                    error.get("status").is_some_and(Value::is_string),
+                    "a status name (NOT_FOUND, …)".into(),
+                ),
+                (
+                    "/error/message",
+                    error.get("message").is_some_and(Value::is_string),
+                    "a string".into(),
+                ),
+                (
+                    "/error/details",
+                    error.get("details").is_none_or(Value::is_array),
+                    "an array".into(),
+                ),
+            ];
+            for (at, ok, expected) in checks {
+                if !ok {
+                    failures.push(
+                        Failure::new("ERR-07: the error body is not a google.rpc.Status")
+                            .expected(expected)
+                            .actual(show(a.body.as_ref().and_then(|b| b.pointer(at))))
+                            .at(at)
+                            .in_exchange(x),
+                    );
+                }
+            }
+        }
+        if judged == 0 {
+            return Ok(Outcome::Skip(
+                "the agent answered none of the provoked errors with an error".into(),
+            ));
+        }
+        Ok(Outcome::from_failures(failures))
+    })
+}
+
 /// ERR-06 (1.0): each error answer to a provoked condition has the table's JSON-RPC code or
 /// HTTP status (1.0.0 or 1.0.1 table by target). Success answers are judged by the scenario
 /// of their condition.
