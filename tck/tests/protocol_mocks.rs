@@ -511,3 +511,13 @@ async fn err_07_warns_on_a_problem_json_error_body() {
         "{messages}"
     );
 }
+
+#[tokio::test]
+async fn tx_14_fails_when_the_routes_are_bare_404s() {
+    let (kind, messages) = rest_verdict_of("TX-14", ResponseTemplate::new(404)).await;
+    assert_eq!(kind, VerdictKind::Fail, "{messages}");
+    assert!(
+        messages.contains("TX-14: the route POST SendMessage is missing"),
+        "{messages}"
+    );
+}

@@ -327,11 +327,13 @@ breaks!(
     &["LIST-06"],
     &[]
 );
+// LIST-09 sees the whole list on one page, and so more than 50 tasks, only once the
+// concurrent run has created more than 50 (see next_page_token_missing).
 breaks!(
     list_page_size_ignored,
     "list-page-size-ignored",
-    &["LIST-07"],
-    &["LIST-07"],
+    &["LIST-07", "LIST-09=warn?"],
+    &["LIST-07", "LIST-09=warn?"],
     &[]
 );
 breaks!(

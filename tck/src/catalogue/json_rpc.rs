@@ -90,6 +90,22 @@ pub fn scenarios() -> Vec<Scenario> {
                 step(rules::methods_dispatch),
             )
         },
+        // 1.0 §11.3: the HTTP+JSON routes (no `/v1` prefix)
+        Scenario {
+            applies: Applies {
+                versions: &[Family::V1_0],
+                bindings: &[Binding::HttpJson],
+                needs: NEEDS,
+            },
+            ..scenario(
+                "TX-14",
+                "every HTTP+JSON route exists with its verb",
+                "§11.3",
+                "`POST /message:send`, `POST /message:stream`, `GET /tasks/{id}`, `GET /tasks`, `POST /tasks/{id}:cancel`, `POST|GET /tasks/{id}:subscribe`, the push-config routes and `GET /extendedAgentCard` are served: never 405, never a 404 without an A2A error body.",
+                &[Binding::HttpJson],
+                step(rules::rest_routes_exist),
+            )
+        },
         scenario(
             "TX-10",
             "an unknown method is -32601",

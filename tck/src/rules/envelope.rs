@@ -198,6 +198,74 @@ pub fn methods_dispatch(cx: &Context) -> StepResult<'_> {
     })
 }
 
+/// TX-14 (1.0, HTTP+JSON): every route exists with its verb: answered neither 405 nor a bare
+/// 404 (a 404 must carry an A2A error body, as an unknown task's does). `:subscribe` may take
+/// GET instead of POST ([lenient]).
+pub fn rest_routes_exist(cx: &Context) -> StepResult<'_> {
+    Box::pin(async move {
+        let target = cx.target()?;
+        let fam = target.version.family();
+        let task = talk::fresh_id("tck-no-such-task-");
+        let invalid_message = json!({"message": {}});
+        let by_task = json!({"id": task});
+        let push = json!({"taskId": task, "id": "tck-no-such-config"});
+        let routes = [
+            (Operation::SendMessage, &invalid_message),
+            (Operation::SendStreamingMessage, &invalid_message),
+            (Operation::GetTask, &by_task),
+            (Operation::ListTasks, &json!({})),
+            (Operation::CancelTask, &by_task),
+            (Operation::SubscribeToTask, &by_task),
+            (
+                Operation::CreatePushConfig,
+                &json!({"taskId": task, "url": "https://example.com/hook"}),
+            ),
+            (Operation::GetPushConfig, &push),
+            (Operation::ListPushConfigs, &push),
+            (Operation::DeletePushConfig, &push),
+            (Operation::GetExtendedCard, &json!({})),
+        ];
+        let mut failures = Vec::new();
+        for (op, params) in routes {
+            // An operation the version lacks has no route.
+            let Ok((mut request, id)) = call::request(target, op, params) else {
+                continue;
+            };
+            let mut http = cx.send(request.clone()).await?;
+            if op == Operation::SubscribeToTask && http.status == 405 {
+                "GET".clone_into(&mut request.method);
+                request.body.clear();
+                request
+                    .headers
+                    .retain(|(n, _)| !n.eq_ignore_ascii_case("content-type"));
+                http = cx.send(request.clone()).await?;
+            }
+            let answer = call::answer(target, http, id);
+            let bare_404 = answer.http.status == 404
+                && !answer
+                    .body
+                    .as_ref()
+                    .and_then(|b| b.get("error"))
+                    .is_some_and(Value::is_object);
+            if answer.http.status == 405 || bare_404 {
+                failures.push(
+                    Failure::new(format!(
+                        "TX-14: the route {} {} is missing",
+                        request.method,
+                        op.method(fam).unwrap_or("?")
+                    ))
+                    .expected(
+                        "the operation served (any answer but 405 or a 404 without an A2A error)",
+                    )
+                    .actual(talk::describe(&answer))
+                    .in_exchange(&answer.http.exchange),
+                );
+            }
+        }
+        Ok(Outcome::from_failures(failures))
+    })
+}
+
 /// TX-11: valid JSON that is not a request is -32600.
 pub fn invalid_request(cx: &Context) -> StepResult<'_> {
     Box::pin(async move {
