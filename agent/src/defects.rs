@@ -116,9 +116,9 @@ defects! {
     /// Invalid requests get -32700.
     InvalidRequestWrongCode = "invalid-request-wrong-code", ["TX-11"],
         "a well-formed JSON value that is not a JSON-RPC request is answered with -32700 instead of -32600";
-    /// Messages lacking `messageId` or parts are accepted.
+    /// Messages lacking `messageId`, `role` or parts are accepted.
     InvalidParamsAccepted = "invalid-params-accepted", ["TX-12", "SEND-14"],
-        "a message without messageId or with no parts is accepted instead of -32602";
+        "a message without messageId, without role or with no parts is accepted instead of -32602";
     /// 0.3 status updates lack `final`.
     V03StatusWithoutFinal = "v03-status-without-final", ["STRM-09", "TX-25"],
         "0.3 status-update events are sent without the final flag";

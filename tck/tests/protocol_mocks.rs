@@ -417,3 +417,165 @@ async fn strm_13_fails_when_an_update_names_another_context() {
     .await;
     assert_fails_with(&got, "an update's `contextId` is not the stream's task's");
 }
+
+#[tokio::test]
+async fn err_01_fails_when_an_error_has_no_message() {
+    let kind = verdict_of("ERR-01", |_, _, _| {
+        ResponseTemplate::new(200)
+            .set_body_json(json!({"jsonrpc": "2.0", "id": "tck-1", "error": {"code": -32001}}))
+    })
+    .await;
+    assert_fails_with(&kind, "ERR-01: an error has no message");
+}
+
+/// A completed task whose one artifact is `artifact`, answered to every method.
+fn task_with_artifact(artifact: Value) -> impl Fn(&str, &Value, usize) -> ResponseTemplate {
+    move |_, _, _| {
+        let mut t = task("t1", Some("c1"), "TASK_STATE_COMPLETED");
+        t["artifacts"] = json!([artifact.clone()]);
+        ok(&json!({"task": t}))
+    }
+}
+
+#[tokio::test]
+async fn tx_20_fails_on_a_snake_case_member() {
+    let kind = verdict_of(
+        "TX-20",
+        task_with_artifact(
+            json!({"artifactId": "a", "parts": [{"text": "x"}], "last_chunk": true}),
+        ),
+    )
+    .await;
+    assert_fails_with(&kind, "TX-20: a member name is not camelCase");
+}
+
+#[tokio::test]
+async fn tx_24_fails_when_an_artifact_has_no_id() {
+    let kind = verdict_of(
+        "TX-24",
+        task_with_artifact(json!({"parts": [{"text": "x"}]})),
+    )
+    .await;
+    assert_fails_with(&kind, "TX-24: a REQUIRED member is missing");
+}
+
+#[tokio::test]
+async fn tx_26_fails_when_a_part_carries_text_and_data() {
+    let kind = verdict_of(
+        "TX-26",
+        task_with_artifact(json!({"artifactId": "a", "parts": [{"text": "x", "data": {}}]})),
+    )
+    .await;
+    assert_fails_with(&kind, "TX-26: a Part does not carry exactly one content");
+}
+
+#[tokio::test]
+async fn tx_09_fails_when_a_method_is_not_found() {
+    let kind = verdict_of("TX-09", |method, _, _| {
+        if method == "CancelTask" {
+            ResponseTemplate::new(200).set_body_json(json!({
+                "jsonrpc": "2.0", "id": "tck-1",
+                "error": {"code": -32601, "message": "Method not found"}
+            }))
+        } else {
+            ResponseTemplate::new(200).set_body_json(json!({
+                "jsonrpc": "2.0", "id": "tck-1",
+                "error": {"code": -32602, "message": "Invalid params"}
+            }))
+        }
+    })
+    .await;
+    assert_fails_with(&kind, "the method CancelTask is not dispatched");
+}
+
+#[tokio::test]
+async fn tx_03_fails_when_answers_are_not_application_json() {
+    let kind = verdict_of("TX-03", |_, _, _| {
+        let body = json!({
+            "jsonrpc": "2.0", "id": "tck-1",
+            "error": {"code": -32001, "message": "Task not found"}
+        });
+        ResponseTemplate::new(200).set_body_raw(body.to_string(), "text/plain")
+    })
+    .await;
+    assert_fails_with(
+        &kind,
+        "the answer's Content-Type is not the binding's media type",
+    );
+}
+
+/// Runs scenario `id` against a mock 1.0 HTTP+JSON agent answering every request under
+/// `/rest` with `response`; returns its verdict and its findings' messages.
+async fn rest_verdict_of(id: &str, response: ResponseTemplate) -> (VerdictKind, String) {
+    use wiremock::matchers::path_regex;
+    let server = MockServer::start().await;
+    let card = json!({
+        "name": "Mock agent",
+        "description": "One answer to everything.",
+        "version": "1.0.0",
+        "supportedInterfaces": [
+            {"url": format!("{}/rest", server.uri()), "protocolBinding": "HTTP+JSON", "protocolVersion": "1.0"}
+        ],
+        "capabilities": {},
+        "defaultInputModes": ["text/plain"],
+        "defaultOutputModes": ["text/plain"],
+        "skills": [{"id": "echo", "name": "Echo", "description": "Echoes.", "tags": ["test"]}]
+    });
+    Mock::given(method("GET"))
+        .and(path("/.well-known/agent-card.json"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(card))
+        .mount(&server)
+        .await;
+    Mock::given(path_regex("^/rest/"))
+        .respond_with(response)
+        .mount(&server)
+        .await;
+    let mut config = RunConfig::new(format!("{}/.well-known/agent-card.json", server.uri()));
+    config.profile.mode = Mode::Dev;
+    config.profile.behaviours.preset = Some(REFERENCE_AGENT.to_owned());
+    config.schemas = Some(Arc::new(SchemaSet::embedded().unwrap()));
+    config.selection.only = vec![id.to_owned()];
+    let report = runner::run(catalogue::all(), config, &Silent).await;
+    let result = report.results.iter().find(|r| r.scenario.id == id).unwrap();
+    let messages: Vec<String> = result.failures.iter().map(|f| f.message.clone()).collect();
+    (result.verdict.kind(), messages.join("; "))
+}
+
+#[tokio::test]
+async fn tx_05_warns_when_http_json_answers_are_plain_application_json() {
+    let not_found = ResponseTemplate::new(404).set_body_json(json!({"error": {
+        "code": 404, "status": "NOT_FOUND", "message": "task not found",
+        "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                     "reason": "TASK_NOT_FOUND", "domain": "a2a-protocol.org"}]
+    }}));
+    let (kind, messages) = rest_verdict_of("TX-05", not_found).await;
+    assert_eq!(kind, VerdictKind::Warn, "{messages}");
+    assert!(
+        messages.contains("the answer's Content-Type is not the binding's media type"),
+        "{messages}"
+    );
+}
+
+#[tokio::test]
+async fn err_07_warns_on_a_problem_json_error_body() {
+    let problem = ResponseTemplate::new(404).set_body_raw(
+        json!({"type": "about:blank", "title": "Task not found", "status": 404}).to_string(),
+        "application/problem+json",
+    );
+    let (kind, messages) = rest_verdict_of("ERR-07", problem).await;
+    assert_eq!(kind, VerdictKind::Warn, "{messages}");
+    assert!(
+        messages.contains("ERR-07: the error body is not a google.rpc.Status"),
+        "{messages}"
+    );
+}
+
+#[tokio::test]
+async fn tx_14_fails_when_the_routes_are_bare_404s() {
+    let (kind, messages) = rest_verdict_of("TX-14", ResponseTemplate::new(404)).await;
+    assert_eq!(kind, VerdictKind::Fail, "{messages}");
+    assert!(
+        messages.contains("TX-14: the route POST SendMessage is missing"),
+        "{messages}"
+    );
+}

@@ -113,14 +113,23 @@ fn label(kind: VerdictKind, id: &str) -> String {
     }
 }
 
-/// Asserts that exactly `expected` are not passing on `on` with `defect` switched on.
+/// Asserts that exactly `expected` are not passing on `on` with `defect` switched on. A label
+/// ending in `?` may or may not appear: only for verdicts that depend on how many tasks the
+/// concurrent run has created by the time the scenario reads a list (said where used).
 async fn assert_breaks(defect: &str, on: On, expected: &[&str]) {
-    let got: BTreeSet<String> = run(&[defect], on)
+    let mut got: BTreeSet<String> = run(&[defect], on)
         .await
         .into_iter()
         .map(|(k, id)| label(k, id))
         .collect();
-    let want: BTreeSet<String> = expected.iter().map(|s| (*s).to_owned()).collect();
+    for maybe in expected.iter().filter_map(|s| s.strip_suffix('?')) {
+        got.remove(maybe);
+    }
+    let want: BTreeSet<String> = expected
+        .iter()
+        .filter(|s| !s.ends_with('?'))
+        .map(|s| (*s).to_owned())
+        .collect();
     assert_eq!(got, want, "defect {defect} on {on:?}");
 }
 
@@ -192,18 +201,21 @@ breaks!(
     terminal_accepts_messages,
     "terminal-accepts-messages",
     &[
+        "CANCEL-06",
         "SEND-06-CANCELED",
         "SEND-06-COMPLETED",
         "SEND-06-FAILED",
         "SEND-06-REJECTED"
     ],
     &[
+        "CANCEL-06",
         "SEND-06-CANCELED",
         "SEND-06-COMPLETED",
         "SEND-06-FAILED",
         "SEND-06-REJECTED"
     ],
     &[
+        "CANCEL-06",
         "SEND-05-CANCELED",
         "SEND-05-COMPLETED",
         "SEND-05-FAILED",
@@ -220,15 +232,32 @@ breaks!(
 breaks!(
     cancel_ignored,
     "cancel-ignored",
-    &["CANCEL-01", "CANCEL-04=warn", "SEND-06-CANCELED"],
-    &["CANCEL-01", "CANCEL-04=warn", "SEND-06-CANCELED"],
-    &["CANCEL-01", "SEND-05-CANCELED"]
+    &[
+        "CANCEL-01",
+        "CANCEL-04=warn",
+        "CANCEL-06",
+        "SEND-06-CANCELED"
+    ],
+    &[
+        "CANCEL-01",
+        "CANCEL-04=warn",
+        "CANCEL-06",
+        "SEND-06-CANCELED"
+    ],
+    &["CANCEL-01", "CANCEL-06", "SEND-05-CANCELED"]
 );
 breaks!(
     unknown_task_wrong_code,
     "unknown-task-wrong-code",
-    &["CANCEL-03", "GET-02", "SEND-07", "SUB-03"],
-    &["CANCEL-03", "GET-02", "SEND-07", "SUB-03"],
+    &["CANCEL-03", "ERR-06", "GET-02", "SEND-07", "SUB-03"],
+    &[
+        "CANCEL-03",
+        "ERR-03",
+        "ERR-06",
+        "GET-02",
+        "SEND-07",
+        "SUB-03"
+    ],
     &["CANCEL-03", "GET-02"]
 );
 breaks!(
@@ -283,10 +312,13 @@ breaks!(
 breaks!(
     history_not_truncated,
     "history-not-truncated",
-    &["GET-03", "GET-04", "LIST-11"],
-    &["GET-03", "GET-04", "LIST-11"],
+    &["GET-03", "GET-04", "LIST-11", "SEND-16"],
+    &["GET-03", "GET-04", "LIST-11", "SEND-16"],
     &[]
 );
+// LIST-09 reads the first page without pageSize: it is the last page, and misses the token,
+// only while the agent holds at most 50 tasks, which depends on how many the concurrent run
+// created before it (the wire-shape scenarios create a few each).
 breaks!(
     next_page_token_missing,
     "next-page-token-missing",
@@ -298,7 +330,7 @@ breaks!(
         "LIST-06",
         "LIST-07",
         "LIST-08",
-        "LIST-09=warn",
+        "LIST-09=warn?",
         "LIST-11"
     ],
     &[
@@ -309,7 +341,7 @@ breaks!(
         "LIST-06",
         "LIST-07",
         "LIST-08",
-        "LIST-09=warn",
+        "LIST-09=warn?",
         "LIST-11"
     ],
     &[]
@@ -335,11 +367,13 @@ breaks!(
     &["LIST-06"],
     &[]
 );
+// LIST-09 sees the whole list on one page, and so more than 50 tasks, only once the
+// concurrent run has created more than 50 (see next_page_token_missing).
 breaks!(
     list_page_size_ignored,
     "list-page-size-ignored",
-    &["LIST-07"],
-    &["LIST-07"],
+    &["LIST-07", "LIST-09=warn?"],
+    &["LIST-07", "LIST-09=warn?"],
     &[]
 );
 breaks!(
@@ -380,16 +414,16 @@ breaks!(
 breaks!(
     invalid_params_accepted,
     "invalid-params-accepted",
-    &["TX-12"],
-    &["TX-12"],
-    &["TX-12"]
+    &["SEND-14", "TX-12"],
+    &["SEND-14", "TX-12"],
+    &["SEND-14", "TX-12"]
 );
 breaks!(
     v03_status_without_final,
     "v03-status-without-final",
     &[],
     &[],
-    &["STRM-04", "STRM-09", "SUB-05"]
+    &["STRM-04", "STRM-09", "SUB-05", "TX-25"]
 );
 breaks!(
     v03_kind_missing,
@@ -399,6 +433,7 @@ breaks!(
     &[
         "CANCEL-01",
         "CANCEL-02",
+        "CANCEL-06",
         "GET-01",
         "GET-06",
         "SEND-01",
@@ -408,7 +443,8 @@ breaks!(
         "SEND-05-REJECTED",
         "STRM-04",
         "SUB-05",
-        "SUB-06=warn"
+        "SUB-06=warn",
+        "TX-25"
     ]
 );
 breaks!(
@@ -418,6 +454,7 @@ breaks!(
         "CANCEL-01",
         "CANCEL-02",
         "CANCEL-04=warn",
+        "CANCEL-06",
         "GET-01",
         "GET-03",
         "GET-04",
@@ -444,6 +481,7 @@ breaks!(
         "SEND-12",
         "SEND-13",
         "SEND-15",
+        "SEND-16",
         "STRM-05",
         "STRM-11",
         "STRM-12",
@@ -456,6 +494,7 @@ breaks!(
         "CANCEL-01",
         "CANCEL-02",
         "CANCEL-04=warn",
+        "CANCEL-06",
         "GET-01",
         "GET-03",
         "GET-04",
@@ -482,6 +521,7 @@ breaks!(
         "SEND-12",
         "SEND-13",
         "SEND-15",
+        "SEND-16",
         "STRM-05",
         "STRM-11",
         "STRM-12",
@@ -499,6 +539,7 @@ breaks!(
         "CANCEL-01",
         "CANCEL-02",
         "CANCEL-04=warn",
+        "CANCEL-06",
         "GET-01",
         "GET-03",
         "GET-04",
@@ -524,6 +565,7 @@ breaks!(
         "SEND-11",
         "SEND-12",
         "SEND-13",
+        "SEND-16",
         "STRM-05",
         "STRM-08",
         "STRM-10",
@@ -532,12 +574,14 @@ breaks!(
         "SUB-01",
         "SUB-02",
         "SUB-04",
+        "TX-21",
         "VER-02"
     ],
     &[
         "CANCEL-01",
         "CANCEL-02",
         "CANCEL-04=warn",
+        "CANCEL-06",
         "GET-01",
         "GET-03",
         "GET-04",
@@ -563,6 +607,7 @@ breaks!(
         "SEND-11",
         "SEND-12",
         "SEND-13",
+        "SEND-16",
         "STRM-05",
         "STRM-08",
         "STRM-10",
@@ -571,6 +616,7 @@ breaks!(
         "SUB-01",
         "SUB-02",
         "SUB-04",
+        "TX-21",
         "VER-02"
     ],
     &[]
@@ -582,6 +628,7 @@ breaks!(
         "CANCEL-01",
         "CANCEL-02",
         "CANCEL-04=warn",
+        "CANCEL-06",
         "GET-01",
         "GET-03",
         "GET-04",
@@ -607,18 +654,21 @@ breaks!(
         "SEND-11",
         "SEND-12",
         "SEND-13",
+        "SEND-16",
         "STRM-05",
         "STRM-11",
         "STRM-12",
         "SUB-01",
         "SUB-02",
         "SUB-04",
+        "TX-23",
         "VER-02"
     ],
     &[
         "CANCEL-01",
         "CANCEL-02",
         "CANCEL-04=warn",
+        "CANCEL-06",
         "GET-01",
         "GET-03",
         "GET-04",
@@ -644,12 +694,14 @@ breaks!(
         "SEND-11",
         "SEND-12",
         "SEND-13",
+        "SEND-16",
         "STRM-05",
         "STRM-11",
         "STRM-12",
         "SUB-01",
         "SUB-02",
         "SUB-04",
+        "TX-23",
         "VER-02"
     ],
     &[]
@@ -661,6 +713,7 @@ breaks!(
         "CANCEL-01",
         "CANCEL-02",
         "CANCEL-04=warn",
+        "CANCEL-06",
         "GET-01",
         "GET-03",
         "GET-04",
@@ -686,6 +739,7 @@ breaks!(
         "SEND-12",
         "SEND-13",
         "SEND-15=skip",
+        "SEND-16",
         "STRM-11",
         "STRM-12",
         "SUB-01",
@@ -709,6 +763,7 @@ breaks!(
     &[
         "CANCEL-01=skip",
         "CANCEL-04=skip",
+        "CANCEL-06=skip",
         "SEND-04",
         "SEND-06-CANCELED=skip",
         "STRM-11=skip",
@@ -719,6 +774,7 @@ breaks!(
     &[
         "CANCEL-01=skip",
         "CANCEL-04=skip",
+        "CANCEL-06=skip",
         "SEND-04",
         "SEND-06-CANCELED=skip",
         "STRM-11=skip",
@@ -726,7 +782,12 @@ breaks!(
         "SUB-01=skip",
         "SUB-04=skip"
     ],
-    &["CANCEL-01=skip", "SEND-05-CANCELED=skip", "SUB-05=skip"]
+    &[
+        "CANCEL-01=skip",
+        "CANCEL-06=skip",
+        "SEND-05-CANCELED=skip",
+        "SUB-05=skip"
+    ]
 );
 breaks!(
     context_id_substituted,
@@ -779,8 +840,8 @@ breaks!(
 breaks!(
     version_header_ignored,
     "version-header-ignored",
-    &["VER-01"],
-    &["VER-01", "VER-03=warn", "VER-05=warn"],
+    &["ERR-06", "TX-28", "VER-01"],
+    &["ERR-06", "TX-28", "VER-01", "VER-03=warn", "VER-05=warn"],
     &[]
 );
 breaks!(
@@ -797,6 +858,8 @@ breaks!(
     &[
         "CANCEL-02",
         "CANCEL-03",
+        "CANCEL-06",
+        "ERR-03",
         "GET-02",
         "SEND-06-CANCELED",
         "SEND-06-COMPLETED",
@@ -806,6 +869,7 @@ breaks!(
         "SEND-08=warn",
         "SUB-02",
         "SUB-03",
+        "TX-28",
         "VER-01",
         "VER-05=warn"
     ],
@@ -817,6 +881,8 @@ breaks!(
     &[
         "CANCEL-02",
         "CANCEL-03",
+        "CANCEL-06",
+        "ERR-02",
         "GET-02",
         "SEND-06-CANCELED",
         "SEND-06-COMPLETED",
@@ -825,9 +891,11 @@ breaks!(
         "SEND-07",
         "SEND-08=warn",
         "SEND-12",
+        "SEND-14",
         "SUB-02",
         "SUB-03",
         "TX-12",
+        "TX-28",
         "VER-01"
     ],
     &[],

@@ -253,7 +253,7 @@ pub fn limit_history<T>(history: &[T], limit: Option<usize>) -> &[T] {
 }
 
 /// The two fields every message must carry: a non-empty `messageId` and at least one part. The
-/// `invalid-params-accepted` defect lets both be missing.
+/// `invalid-params-accepted` defect lets both be missing (and the decoders let `role` be).
 pub fn message_id_and_parts<'a>(
     obj: &Obj<'a>,
     defects: &Defects,

@@ -281,6 +281,8 @@ pub fn decode_message(
     let role = match obj.string("role")?.as_deref() {
         Some("user") => Role::User,
         Some("agent") => Role::Agent,
+        // `invalid-params-accepted`: a missing role is taken for the user's.
+        None if defects.has(Defect::InvalidParamsAccepted) => Role::User,
         None => return Err(A2aError::invalid_params(obj.path_of("role"), "is required")),
         Some(_) => {
             return Err(A2aError::invalid_params(

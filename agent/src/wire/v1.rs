@@ -287,6 +287,8 @@ pub fn decode_message(
         Some(Value::String(s)) if s == "ROLE_AGENT" => Role::Agent,
         Some(Value::Number(n)) if n.as_u64() == Some(1) => Role::User,
         Some(Value::Number(n)) if n.as_u64() == Some(2) => Role::Agent,
+        // `invalid-params-accepted`: a missing role is taken for the user's.
+        None if defects.has(Defect::InvalidParamsAccepted) => Role::User,
         None => return Err(A2aError::invalid_params(obj.path_of("role"), "is required")),
         Some(_) => {
             return Err(A2aError::invalid_params(

@@ -253,8 +253,11 @@ async fn holds(a: &Agent, id: &str) -> bool {
             task_of(&r)["contextId"] == "client-context"
         }
         "SEND-14" => {
-            let m = json!({"messageId": "m", "role": "ROLE_USER", "parts": []});
-            code(a, Some("1.0"), "SendMessage", json!({"message": m})).await == Some(-32602)
+            let no_parts = json!({"messageId": "m", "role": "ROLE_USER", "parts": []});
+            let no_role = json!({"messageId": "m2", "parts": [{"text": "hi"}]});
+            code(a, Some("1.0"), "SendMessage", json!({"message": no_parts})).await == Some(-32602)
+                && code(a, Some("1.0"), "SendMessage", json!({"message": no_role})).await
+                    == Some(-32602)
         }
         "SEND-15" => {
             let r = a.send_v1("message").await;

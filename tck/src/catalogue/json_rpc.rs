@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::check::{Step, step};
 use crate::rules::envelope as rules;
-use crate::scenario::{Applies, Area, Binding, Level, Need, Scenario, SpecRef};
+use crate::scenario::{Applies, Area, Binding, Family, Level, Need, Scenario, SpecRef};
 
 const NEEDS: &[Need] = &[Need::Interface];
 const JSONRPC: &[Binding] = &[Binding::JsonRpc];
@@ -58,6 +58,54 @@ pub fn scenarios() -> Vec<Scenario> {
             JSONRPC,
             step(rules::null_id_when_unreadable),
         ),
+        // 0.3 §3.5.1, §3.5.6: the method names are exactly `message/send`, `tasks/get`, …
+        Scenario {
+            applies: Applies {
+                versions: &[Family::V0_3],
+                bindings: JSONRPC,
+                needs: NEEDS,
+            },
+            ..scenario(
+                "TX-08",
+                "every 0.3 method name dispatches",
+                "§9.1 (0.3 §3.5.1, §3.5.6)",
+                "`message/send`, `message/stream`, `tasks/get`, `tasks/cancel`, `tasks/resubscribe` (and the push-config and extended-card methods the card declares), called with empty params, are never answered -32601.",
+                JSONRPC,
+                step(rules::methods_dispatch),
+            )
+        },
+        // 1.0 §5.3, §9.1: the JSON-RPC methods are the PascalCase operation names
+        Scenario {
+            applies: Applies {
+                versions: &[Family::V1_0],
+                bindings: JSONRPC,
+                needs: NEEDS,
+            },
+            ..scenario(
+                "TX-09",
+                "every 1.0 method name dispatches",
+                "§5.3, §9.1",
+                "`SendMessage`, `SendStreamingMessage`, `GetTask`, `ListTasks`, `CancelTask`, `SubscribeToTask`, the four push-config methods and `GetExtendedAgentCard`, called with empty params, are never answered -32601.",
+                JSONRPC,
+                step(rules::methods_dispatch),
+            )
+        },
+        // 1.0 §11.3: the HTTP+JSON routes (no `/v1` prefix)
+        Scenario {
+            applies: Applies {
+                versions: &[Family::V1_0],
+                bindings: &[Binding::HttpJson],
+                needs: NEEDS,
+            },
+            ..scenario(
+                "TX-14",
+                "every HTTP+JSON route exists with its verb",
+                "§11.3",
+                "`POST /message:send`, `POST /message:stream`, `GET /tasks/{id}`, `GET /tasks`, `POST /tasks/{id}:cancel`, `POST|GET /tasks/{id}:subscribe`, the push-config routes and `GET /extendedAgentCard` are served: never 405, never a 404 without an A2A error body.",
+                &[Binding::HttpJson],
+                step(rules::rest_routes_exist),
+            )
+        },
         scenario(
             "TX-10",
             "an unknown method is -32601",

@@ -12,6 +12,7 @@ pub mod send_message;
 pub mod streaming;
 pub mod tasks;
 pub mod versioning;
+pub mod wire_format;
 
 use crate::scenario::Scenario;
 
@@ -24,6 +25,7 @@ pub fn all() -> Vec<Scenario> {
     scenarios.extend(list::scenarios());
     scenarios.extend(push::scenarios());
     scenarios.extend(json_rpc::scenarios());
+    scenarios.extend(wire_format::scenarios());
     scenarios.extend(versioning::scenarios());
     scenarios.extend(extensions::scenarios());
     scenarios.extend(auth::scenarios());

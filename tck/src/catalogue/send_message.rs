@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use crate::check::{Step, step};
 use crate::rules::lifecycle as rules;
+use crate::rules::wire_shape;
 use crate::scenario::{Applies, Area, Family, Level, Need, Scenario, SpecRef};
 
 const NEEDS: &[Need] = &[Need::Interface];
@@ -214,6 +215,24 @@ pub fn scenarios() -> Vec<Scenario> {
             "A new message carrying a client contextId: the response has that contextId, or the request is refused; a different contextId is wrong.",
             V1,
             step(rules::client_context_kept),
+        ),
+        // 1.0 §3.3.2 / 0.3 §10.2: "Servers MUST validate all input parameters"
+        scenario(
+            "SEND-14",
+            "malformed messages are invalid params",
+            ("A2A 1.0", "§3.3.2, §13.4 (0.3 §10.2)"),
+            "A message without role, with an unknown role, or whose `parts` is a string → -32602 / HTTP 400 INVALID_ARGUMENT; never a success or a server error.",
+            &[],
+            step(wire_shape::malformed_messages),
+        ),
+        // P1x SendMessageConfiguration.history_length: "the number of most recent messages …"
+        scenario(
+            "SEND-16",
+            "configuration.historyLength limits the history of the send answer",
+            ("A2A 1.0", "P1x SendMessageConfiguration.history_length"),
+            "SendMessage with `configuration.historyLength` 1 on a task of two or more messages → at most one history message in the answer; 0 → none.",
+            V1,
+            step(rules::send_history_length),
         ),
         // P1x Message.context_id: server messages carry the context.
         scenario(

@@ -116,6 +116,16 @@ pub fn scenarios() -> Vec<Scenario> {
             BOTH,
             step(rules::cancel_unknown),
         ),
+        // 0.3 §6.1 / 1.0 §3.1.1: a canceled task is terminal; the step is the one SEND-05-CANCELED
+        // (0.3) and SEND-06-CANCELED (1.0) run: this id makes the cancel requirement visible.
+        scenario(
+            "CANCEL-06",
+            "a canceled task accepts no further message",
+            ("A2A 1.0", "§3.1.1 (0.3 §6.1)"),
+            "A canceled task is terminal: after CancelTask, a SendMessage with its taskId is an error (1.0: UnsupportedOperationError -32004 / HTTP 400) and the task stays CANCELED. Same step as SEND-05-CANCELED / SEND-06-CANCELED.",
+            BOTH,
+            step(rules::message_to_canceled),
+        ),
         // "Cancel Task operations are idempotent" ([lenient]: vs TaskNotCancelableError)
         Scenario {
             level: Level::Should,

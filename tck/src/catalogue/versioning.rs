@@ -89,5 +89,15 @@ pub fn scenarios() -> Vec<Scenario> {
             &[Binding::HttpJson],
             step(rules::version_query_parameter),
         ),
+        // §11.2: service parameters are HTTP headers; HTTP header names are case-insensitive
+        scenario(
+            "TX-28",
+            "a lower-case a2a-version header is read",
+            Level::Must,
+            "§9.2, §11.2",
+            "Service parameters come from HTTP headers, whose names are case-insensitive: `a2a-version: 99.0` (lower case) → VersionNotSupportedError.",
+            &[],
+            step(rules::lowercase_version_header),
+        ),
     ]
 }

@@ -142,6 +142,130 @@ pub fn unknown_method(cx: &Context) -> StepResult<'_> {
     })
 }
 
+/// TX-08 (0.3) / TX-09 (1.0): every method name of the version dispatches: called with empty
+/// params, none is answered -32601 (any other answer, an error included, shows it is known).
+/// 0.3 push and extended-card methods only when the card declares them.
+pub fn methods_dispatch(cx: &Context) -> StepResult<'_> {
+    Box::pin(async move {
+        let target = cx.target()?;
+        let fam = target.version.family();
+        let declared = |pointer: &str| {
+            cx.card()
+                .and_then(|c| c.pointer(pointer))
+                .and_then(Value::as_bool)
+                == Some(true)
+        };
+        let mut failures = Vec::new();
+        for op in [
+            Operation::SendMessage,
+            Operation::SendStreamingMessage,
+            Operation::GetTask,
+            Operation::ListTasks,
+            Operation::CancelTask,
+            Operation::SubscribeToTask,
+            Operation::CreatePushConfig,
+            Operation::GetPushConfig,
+            Operation::ListPushConfigs,
+            Operation::DeletePushConfig,
+            Operation::GetExtendedCard,
+        ] {
+            let Some(method) = op.method(fam) else {
+                continue;
+            };
+            let optional_0_3 = match op {
+                Operation::CreatePushConfig
+                | Operation::GetPushConfig
+                | Operation::ListPushConfigs
+                | Operation::DeletePushConfig => !declared("/capabilities/pushNotifications"),
+                Operation::GetExtendedCard => !declared("/supportsAuthenticatedExtendedCard"),
+                _ => false,
+            };
+            if fam == Family::V0_3 && optional_0_3 {
+                continue;
+            }
+            let answer = call::call(cx, op, &json!({})).await?;
+            if answer.error_code() == Some(codes::METHOD_NOT_FOUND) {
+                failures.push(
+                    Failure::new(format!("the method {method} is not dispatched"))
+                        .expected("any answer but -32601 (the method exists)")
+                        .actual(talk::describe(&answer))
+                        .at("/error/code")
+                        .in_exchange(&answer.http.exchange),
+                );
+            }
+        }
+        Ok(Outcome::from_failures(failures))
+    })
+}
+
+/// TX-14 (1.0, HTTP+JSON): every route exists with its verb: answered neither 405 nor a bare
+/// 404 (a 404 must carry an A2A error body, as an unknown task's does). `:subscribe` may take
+/// GET instead of POST ([lenient]).
+pub fn rest_routes_exist(cx: &Context) -> StepResult<'_> {
+    Box::pin(async move {
+        let target = cx.target()?;
+        let fam = target.version.family();
+        let task = talk::fresh_id("tck-no-such-task-");
+        let invalid_message = json!({"message": {}});
+        let by_task = json!({"id": task});
+        let push = json!({"taskId": task, "id": "tck-no-such-config"});
+        let routes = [
+            (Operation::SendMessage, &invalid_message),
+            (Operation::SendStreamingMessage, &invalid_message),
+            (Operation::GetTask, &by_task),
+            (Operation::ListTasks, &json!({})),
+            (Operation::CancelTask, &by_task),
+            (Operation::SubscribeToTask, &by_task),
+            (
+                Operation::CreatePushConfig,
+                &json!({"taskId": task, "url": "https://example.com/hook"}),
+            ),
+            (Operation::GetPushConfig, &push),
+            (Operation::ListPushConfigs, &push),
+            (Operation::DeletePushConfig, &push),
+            (Operation::GetExtendedCard, &json!({})),
+        ];
+        let mut failures = Vec::new();
+        for (op, params) in routes {
+            // An operation the version lacks has no route.
+            let Ok((mut request, id)) = call::request(target, op, params) else {
+                continue;
+            };
+            let mut http = cx.send(request.clone()).await?;
+            if op == Operation::SubscribeToTask && http.status == 405 {
+                "GET".clone_into(&mut request.method);
+                request.body.clear();
+                request
+                    .headers
+                    .retain(|(n, _)| !n.eq_ignore_ascii_case("content-type"));
+                http = cx.send(request.clone()).await?;
+            }
+            let answer = call::answer(target, http, id);
+            let bare_404 = answer.http.status == 404
+                && !answer
+                    .body
+                    .as_ref()
+                    .and_then(|b| b.get("error"))
+                    .is_some_and(Value::is_object);
+            if answer.http.status == 405 || bare_404 {
+                failures.push(
+                    Failure::new(format!(
+                        "TX-14: the route {} {} is missing",
+                        request.method,
+                        op.method(fam).unwrap_or("?")
+                    ))
+                    .expected(
+                        "the operation served (any answer but 405 or a 404 without an A2A error)",
+                    )
+                    .actual(talk::describe(&answer))
+                    .in_exchange(&answer.http.exchange),
+                );
+            }
+        }
+        Ok(Outcome::from_failures(failures))
+    })
+}
+
 /// TX-11: valid JSON that is not a request is -32600.
 pub fn invalid_request(cx: &Context) -> StepResult<'_> {
     Box::pin(async move {
@@ -216,6 +340,32 @@ pub fn unsupported_version(cx: &Context) -> StepResult<'_> {
             &answer,
             A2aError::VersionNotSupported,
         )?))
+    })
+}
+
+/// TX-28: header names are case-insensitive: a lower-case `a2a-version: 99.0` header →
+/// `VersionNotSupportedError`.
+pub fn lowercase_version_header(cx: &Context) -> StepResult<'_> {
+    Box::pin(async move {
+        let target = cx.target()?;
+        let (mut request, id) = call::request(target, Operation::GetTask, &unknown_task_params())?;
+        request
+            .headers
+            .retain(|(n, _)| !n.eq_ignore_ascii_case("a2a-version"));
+        request.headers.push(("a2a-version".into(), "99.0".into()));
+        let http = cx.send(request).await?;
+        let answer = call::answer(target, http, id);
+        let failures = expect_error(cx, &answer, A2aError::VersionNotSupported)?
+            .into_iter()
+            .map(|mut f| {
+                f.message = format!(
+                    "TX-28: a lower-case a2a-version header is ignored: {}",
+                    f.message
+                );
+                f
+            })
+            .collect();
+        Ok(Outcome::from_failures(failures))
     })
 }
 

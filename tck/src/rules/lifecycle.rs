@@ -9,7 +9,7 @@ use crate::rules::conversation::{
     self as talk, A2aError, Expect, Reached, conform, expect_error, family, state_of, state_text,
 };
 use crate::rules::state_machine::{self, Observation, State};
-use crate::scenario::Family;
+use crate::scenario::{Binding, Family};
 use crate::transport::call;
 use crate::transport::jsonrpc::{Operation, show};
 use crate::verdict::{Failure, Outcome};
@@ -479,6 +479,46 @@ pub fn history_zero(cx: &Context) -> StepResult<'_> {
                     .in_exchange(&got.exchange),
             ])
         })
+    })
+}
+
+/// SEND-16 (1.0): `configuration.historyLength` in `SendMessage`: N=1 → at most one history
+/// message in the answer's task; N=0 → none. The task must hold at least two messages (checked
+/// with an unlimited `GetTask`), else the limit proves nothing and the scenario is skipped.
+pub fn send_history_length(cx: &Context) -> StepResult<'_> {
+    Box::pin(async move {
+        let pointer = match cx.target()?.binding {
+            Binding::JsonRpc => "/result/task/history",
+            Binding::HttpJson => "/task/history",
+        };
+        let mut failures = Vec::new();
+        for limit in [1_usize, 0] {
+            let message = match talk::behaviour_message(cx, "complete")? {
+                Ok(m) => m,
+                Err(o) => return Ok(o),
+            };
+            let params = json!({"message": message, "configuration": {"historyLength": limit}});
+            let sent = reach!(talk::send_for_task(cx, &params).await);
+            let full = reach!(talk::get_task(cx, &sent.id, None).await);
+            if history(&full.task).len() < 2 {
+                return Ok(Outcome::Skip(
+                    "the task's history holds fewer than two messages".into(),
+                ));
+            }
+            let got = history(&sent.task).len();
+            if got > limit {
+                failures.push(
+                    Failure::new(format!(
+                        "SEND-16: configuration.historyLength {limit} is not honoured in the send answer"
+                    ))
+                    .expected(format!("at most {limit} history messages"))
+                    .actual(format!("{got} messages"))
+                    .at(pointer)
+                    .in_exchange(&sent.exchange),
+                );
+            }
+        }
+        Ok(Outcome::from_failures(failures))
     })
 }
 

@@ -14,3 +14,4 @@ pub mod push;
 pub mod push_config;
 pub mod state_machine;
 pub mod streaming;
+pub mod wire_shape;
