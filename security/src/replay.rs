@@ -431,24 +431,32 @@ impl ReplayCache {
         }
     }
 
-    /// Called when no credit is left: sweeps unless nothing can have expired. Whether a
-    /// retry can succeed.
+    /// Called when no credit is left: sweeps unless nothing can have expired, or waits for the
+    /// sweep another thread is running. Whether a retry can succeed.
+    ///
+    /// `next_sweep_at` is read *before* the `sweeping` flag: a sweep sets the flag before it
+    /// raises `next_sweep_at` to the maximum for its scan, so a raised value is never taken for
+    /// a real one (which would refuse an id as full while the sweep is freeing room).
     fn sweep_if_due(&self, epoch: UnixTime, now: UnixTime) -> bool {
-        if now < self.next_sweep_at.load(Ordering::SeqCst) {
-            return false;
-        }
-        if self
-            .sweeping
-            .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
-            .is_ok()
-        {
-            self.sweep(epoch, now);
-            self.sweeping.store(false, Ordering::Release);
-        } else {
-            // Another thread is sweeping: wait for it, then retry.
-            while self.sweeping.load(Ordering::Acquire) {
-                thread::yield_now();
+        let next_sweep_at = self.next_sweep_at.load(Ordering::SeqCst);
+        if !self.sweeping.load(Ordering::SeqCst) {
+            if now < next_sweep_at {
+                // Every entry is live: full (fail closed), without a scan.
+                return false;
             }
+            if self
+                .sweeping
+                .compare_exchange(false, true, Ordering::SeqCst, Ordering::SeqCst)
+                .is_ok()
+            {
+                self.sweep(epoch, now);
+                self.sweeping.store(false, Ordering::SeqCst);
+                return true;
+            }
+        }
+        // Another thread is sweeping: wait for it, then retry.
+        while self.sweeping.load(Ordering::SeqCst) {
+            thread::yield_now();
         }
         true
     }
@@ -742,6 +750,30 @@ mod tests {
             cache.check_and_insert(b"one more", 300, 150),
             Err(ReplayError::Full { capacity: 256 })
         );
+    }
+
+    #[test]
+    fn does_not_refuse_as_full_while_another_thread_sweeps() {
+        // Found by the replay benchmark: a thread out of credits while another swept saw the
+        // sweep's temporary `next_sweep_at` and answered `Full` with the cache mostly expired.
+        let cache = ReplayCache::new(256);
+        let clock = AtomicU64::new(0);
+        thread::scope(|scope| {
+            for t in 0..2u64 {
+                let (cache, clock) = (&cache, &clock);
+                scope.spawn(move || {
+                    for i in 0..30_000u64 {
+                        let now = clock.fetch_add(1, Ordering::Relaxed);
+                        let id = [t.to_le_bytes(), i.to_le_bytes()].concat();
+                        assert_eq!(
+                            cache.check_and_insert(&id, now + 50, now),
+                            Ok(()),
+                            "at {now}"
+                        );
+                    }
+                });
+            }
+        });
     }
 
     #[test]
