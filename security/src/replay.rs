@@ -7,23 +7,26 @@
 //! [`ReplayCache`] is the in-process implementation, a fixed-size hash table allocated once for
 //! its capacity:
 //!
-//! - **Buckets of one 128-byte block** (two cache lines, fetched together): a lock word and
-//!   15 slots of one `AtomicU64` each. An id lives only in its *home bucket*, so an
+//! - **Buckets of one 128-byte block** (two cache lines, fetched together): a lock word, an
+//!   extension word and 14 slots of one `AtomicU64` each. An id lives only in its *home bucket*, so an
 //!   operation touches one bucket and, in the common case, nothing else that another thread
 //!   writes. There are `ceil(capacity / 2)` buckets, so a full cache averages two live ids per
 //!   bucket (64 bytes of table per id of capacity; [`DEFAULT_CAPACITY`] takes 64 MiB).
 //! - **Keys are keyed fingerprints**, not the ids themselves: one SipHash-1-3 of the id under a
 //!   random key chosen at construction. Its high bits pick the home bucket (multiply-shift), its
-//!   low 32 bits are the *tag* stored in the slot next to the expiry. Memory per entry is fixed
-//!   whatever the length of the ids an attacker sends. An id is "seen" when a live slot of its
-//!   home bucket holds its tag: a fresh id is falsely taken for a replay only if it shares its
-//!   home bucket *and* its 32-bit tag with a live id, a probability of (live ids in the bucket,
-//!   two on average at full capacity, at most 15) × 2⁻³² ≈ 5 × 10⁻¹⁰ per fresh id. The key
-//!   is secret and per process, so an attacker cannot aim at a collision, and a collision can
-//!   only make a *fresh* id look replayed (a false rejection), never let a replay through.
+//!   low 40 bits are the *tag*: 32 bits stored in the slot next to the expiry, 8 in the bucket's
+//!   extension bytes (the spare bits of the lock word and the extension word, one byte per
+//!   slot). Memory per entry is fixed whatever the length of the ids an attacker sends. An id is
+//!   "seen" when a live slot of its home bucket holds its tag: a fresh id is falsely taken for a
+//!   replay only if it shares its home bucket *and* its 40-bit tag with a live id, a
+//!   probability of (live ids in the bucket, two on average at full capacity, at most 14) ×
+//!   2⁻⁴⁰ ≈ 2 × 10⁻¹² per fresh id. (With 32-bit tags, 5 × 10⁻¹⁰, a benchmark of 30 million
+//!   fresh ids was seen to hit one.) The key is secret and per process, so an attacker cannot
+//!   aim at a collision, and a collision can only make a *fresh* id look replayed (a false
+//!   rejection), never let a replay through.
 //! - **One check-and-insert holds its bucket's lock**, a spin lock in the bucket's own first word
 //!   (taken with one compare-and-swap on a line the operation reads anyway; held for a scan of
-//!   15 words, no allocation, nothing that can panic). All operations on one id therefore run one
+//!   16 words, no allocation, nothing that can panic). All operations on one id therefore run one
 //!   at a time, which is what makes "exactly one of several racing inserts of the same id
 //!   succeeds" hold: a lock-free claim of a slot by CAS is not enough when the id may land in one
 //!   of several slots, because two racing inserts can each claim a different one. Distinct ids
@@ -41,8 +44,9 @@
 //!   live the insert fails with [`ReplayError::Full`] (fail closed: the request is refused, no
 //!   replay window opens). A cache found full of live entries is not swept again before its
 //!   earliest expiry, so a flood costs O(1) per rejected request, not a scan. An insert also fails
-//!   closed, with `Full`, in the unlikely case that its home bucket holds 15 live ids
-//!   (about 10⁻¹⁰ per bucket at full capacity).
+//!   closed, with `Full`, in the unlikely case that its home bucket holds 14 live ids (with two
+//!   live ids per bucket on average, about 3 × 10⁻⁸ per bucket: for a full cache of a million
+//!   ids, a 1.5 % chance that one bucket of the 524 288 is in that state).
 //! - **Credits are striped per thread**: a thread takes credits from its own counter (its own
 //!   cache line) first and from the others only when that one is exhausted, so concurrent
 //!   inserts do not bounce a shared counter between cores.
@@ -102,11 +106,11 @@ pub trait ReplayStore: Send + Sync + fmt::Debug {
 /// front).
 pub const DEFAULT_CAPACITY: usize = 1 << 20;
 
-/// Slots per bucket: the bucket's 128 bytes less its lock word.
-const SLOTS: usize = 15;
+/// Slots per bucket: the bucket's 128 bytes less its lock word and extension word.
+const SLOTS: usize = 14;
 
 /// Ids of capacity per bucket: a full cache averages this many live ids per bucket, far enough
-/// below [`SLOTS`] that a bucket overflows with probability about 10⁻¹⁰.
+/// below [`SLOTS`] that a bucket is full with probability about 3 × 10⁻⁸ (Poisson tail).
 const IDS_PER_BUCKET: usize = 2;
 
 /// The most credit counters (one per thread, threads beyond this share).
@@ -117,6 +121,8 @@ const MAX_STRIPES: usize = 16;
 /// forever, any other code `c` an entry live until `epoch + c`.
 const EMPTY: u64 = 0;
 const NEVER: u32 = u32::MAX;
+/// The lock bit of a bucket's lock word (whose bits 8 to 63 hold extensions, see [`Extensions`]).
+const LOCKED: u64 = 1;
 /// `ReplayCache::epoch` before the first insert.
 const EPOCH_UNSET: u64 = u64::MAX;
 
@@ -150,30 +156,43 @@ fn expiry(epoch: UnixTime, code: u32) -> UnixTime {
     }
 }
 
-/// A bucket: one 128-byte block, a lock word and [`SLOTS`] slots.
+/// A bucket: one 128-byte block, a lock word, an extension word and [`SLOTS`] slots.
 #[repr(align(128))]
 #[derive(Default)]
 struct Bucket {
-    /// 0 when free, 1 when held (see [`Bucket::lock`]).
+    /// Bit 0: held (see [`Bucket::lock`]); bits 8 to 63: the tag extensions of slots 7 to 13.
     lock: AtomicU64,
+    /// Bits 0 to 55: the tag extensions of slots 0 to 6.
+    ext: AtomicU64,
     /// Slot words (see [`pack`]); read and written only under `lock`.
     slots: [AtomicU64; SLOTS],
 }
 
 impl Bucket {
-    /// Takes the bucket's spin lock. Critical sections are a scan of 15 words and a store, with
-    /// nothing that can block or panic, so waiting is short; a waiter that spins long (its holder
-    /// was preempted) yields its time slice.
+    /// Takes the bucket's spin lock. Critical sections are a scan of 16 words and a store or
+    /// two, with nothing that can block or panic, so waiting is short; a waiter that spins long
+    /// (its holder was preempted) yields its time slice.
     fn lock(&self) -> BucketGuard<'_> {
         let mut spins = 0u32;
         loop {
-            if self.lock.load(Ordering::Relaxed) == 0
+            let word = self.lock.load(Ordering::Relaxed);
+            if word & LOCKED == 0
                 && self
                     .lock
-                    .compare_exchange_weak(0, 1, Ordering::Acquire, Ordering::Relaxed)
+                    .compare_exchange_weak(
+                        word,
+                        word | LOCKED,
+                        Ordering::Acquire,
+                        Ordering::Relaxed,
+                    )
                     .is_ok()
             {
-                return BucketGuard(self);
+                let ext = self.ext.load(Ordering::Relaxed);
+                return BucketGuard {
+                    bucket: self,
+                    extensions: Extensions::from_words(word, ext),
+                    dirty: false,
+                };
             }
             spins += 1;
             if spins < 64 {
@@ -185,12 +204,52 @@ impl Bucket {
     }
 }
 
-/// Releases a bucket's lock when dropped.
-struct BucketGuard<'a>(&'a Bucket);
+/// The 8-bit tag extensions of a bucket's 14 slots, bits `8 i .. 8 i + 8` for slot `i`: 56
+/// bits in the extension word, 56 in the lock word above its lock byte.
+#[derive(Clone, Copy)]
+struct Extensions(u128);
+
+impl Extensions {
+    const LOW_56: u64 = (1 << 56) - 1;
+
+    fn from_words(lock: u64, ext: u64) -> Self {
+        Self(u128::from(ext & Self::LOW_56) | (u128::from(lock >> 8) << 56))
+    }
+
+    /// The lock word (unlocked) and the extension word.
+    // Truncations are the point: the halves of the 112 bits.
+    #[allow(clippy::cast_possible_truncation)]
+    fn to_words(self) -> (u64, u64) {
+        let ext = (self.0 as u64) & Self::LOW_56;
+        let lock = ((self.0 >> 56) as u64) << 8;
+        (lock, ext)
+    }
+
+    #[allow(clippy::cast_possible_truncation)]
+    fn get(self, slot: usize) -> u8 {
+        (self.0 >> (8 * slot)) as u8
+    }
+
+    fn set(&mut self, slot: usize, value: u8) {
+        let shift = 8 * slot;
+        self.0 = (self.0 & !(0xff << shift)) | (u128::from(value) << shift);
+    }
+}
+
+/// A held bucket lock; releases it, with the extensions written under it, when dropped.
+struct BucketGuard<'a> {
+    bucket: &'a Bucket,
+    extensions: Extensions,
+    dirty: bool,
+}
 
 impl Drop for BucketGuard<'_> {
     fn drop(&mut self) {
-        self.0.lock.store(0, Ordering::Release);
+        let (lock, ext) = self.extensions.to_words();
+        if self.dirty {
+            self.bucket.ext.store(ext, Ordering::Relaxed);
+        }
+        self.bucket.lock.store(lock, Ordering::Release);
     }
 }
 
@@ -239,6 +298,14 @@ impl Default for ReplayCache {
     fn default() -> Self {
         Self::new(DEFAULT_CAPACITY)
     }
+}
+
+/// The 40 bits of an id's hash compared in its home bucket: 32 in its slot, 8 in the bucket's
+/// extensions.
+#[derive(Clone, Copy)]
+struct Tag {
+    low: u32,
+    extension: u8,
 }
 
 /// What one locked pass over a bucket decided.
@@ -291,14 +358,17 @@ impl ReplayCache {
     }
 
     /// The home bucket and the tag of `id`.
-    fn locate(&self, id: &[u8]) -> (&Bucket, u32) {
+    fn locate(&self, id: &[u8]) -> (&Bucket, Tag) {
         let hash = self.keys.hash_one(id);
         // Multiply-shift: the high 64 bits of hash × buckets are below `buckets`.
         #[allow(clippy::cast_possible_truncation)]
         let index = ((u128::from(hash) * self.buckets.len() as u128) >> 64) as usize;
-        // The low half of the hash is the tag; the high half chose the bucket.
+        // The low 40 bits of the hash are the tag; the high bits chose the bucket.
         #[allow(clippy::cast_possible_truncation)]
-        let tag = hash as u32;
+        let tag = Tag {
+            low: hash as u32,
+            extension: (hash >> 32) as u8,
+        };
         (&self.buckets[index], tag)
     }
 
@@ -322,62 +392,71 @@ impl ReplayCache {
     fn attempt(
         &self,
         bucket: &Bucket,
-        tag: u32,
+        tag: Tag,
         epoch: UnixTime,
         expires_at: UnixTime,
         now: UnixTime,
     ) -> Attempt {
         // Start the miss on the bucket's second line before the lock's CAS waits on the first.
         hint::black_box(bucket.slots[SLOTS - 1].load(Ordering::Relaxed));
-        let _guard = bucket.lock();
+        let mut guard = bucket.lock();
         let mut dead = None;
         let mut empty = None;
-        for slot in &bucket.slots {
+        for (i, slot) in bucket.slots.iter().enumerate() {
             let word = slot.load(Ordering::Relaxed);
             let code = code_of(word);
             if code == 0 {
-                empty = empty.or(Some(slot));
+                empty = empty.or(Some(i));
                 continue;
             }
             let live = now < expiry(epoch, code);
-            if tag_of(word) == tag {
+            if tag_of(word) == tag.low && guard.extensions.get(i) == tag.extension {
                 // A bucket holds at most one slot per tag: this is the id (or its tag twin).
                 if live {
                     return Attempt::Done(Err(ReplayError::Replayed));
                 }
                 // Expired: the id may be used again (its credential is rejected anyway).
                 if expires_at > now {
-                    self.store(slot, tag, epoch, expires_at);
+                    self.store(&mut guard, i, tag, epoch, expires_at);
                 }
                 return Attempt::Done(Ok(()));
             }
             if !live {
-                dead = dead.or(Some(slot));
+                dead = dead.or(Some(i));
             }
         }
         if expires_at <= now {
             return Attempt::Done(Ok(()));
         }
-        if let Some(slot) = dead {
+        if let Some(i) = dead {
             // Reuse in place: one dead entry out, one live in, no credit needed.
-            self.store(slot, tag, epoch, expires_at);
+            self.store(&mut guard, i, tag, epoch, expires_at);
             return Attempt::Done(Ok(()));
         }
-        let Some(slot) = empty else {
+        let Some(i) = empty else {
             // SLOTS live ids in this bucket: fail closed.
             return Attempt::Done(Err(self.full()));
         };
         if !self.take_credit() {
             return Attempt::NeedsCredit;
         }
-        self.store(slot, tag, epoch, expires_at);
+        self.store(&mut guard, i, tag, epoch, expires_at);
         Attempt::Done(Ok(()))
     }
 
-    /// Fills `slot` (its bucket locked) and keeps `next_sweep_at` at most its expiry.
-    fn store(&self, slot: &AtomicU64, tag: u32, epoch: UnixTime, expires_at: UnixTime) {
+    /// Fills slot `i` of the locked bucket and keeps `next_sweep_at` at most its expiry.
+    fn store(
+        &self,
+        guard: &mut BucketGuard<'_>,
+        i: usize,
+        tag: Tag,
+        epoch: UnixTime,
+        expires_at: UnixTime,
+    ) {
         let code = encode(epoch, expires_at);
-        slot.store(pack(tag, code), Ordering::Relaxed);
+        guard.bucket.slots[i].store(pack(tag.low, code), Ordering::Relaxed);
+        guard.extensions.set(i, tag.extension);
+        guard.dirty = true;
         let expires = expiry(epoch, code);
         // Read first: the common case (expiries later than the earliest) writes nothing, so
         // the line stays shared between cores. Why skipping the write is safe: see `sweep`.
@@ -850,6 +929,50 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn tag_extensions_round_trip_through_the_lock_and_extension_words() {
+        let mut extensions = Extensions::from_words(0, 0);
+        for i in 0..SLOTS {
+            extensions.set(i, u8::try_from(0x10 + i).unwrap());
+        }
+        extensions.set(3, 0xff);
+        let (lock, ext) = extensions.to_words();
+        assert_eq!(lock & 0xff, 0, "the lock byte stays clear");
+        let back = Extensions::from_words(lock | LOCKED, ext);
+        for i in 0..SLOTS {
+            let want = if i == 3 { 0xff } else { 0x10 + i };
+            assert_eq!(usize::from(back.get(i)), want, "slot {i}");
+        }
+    }
+
+    #[test]
+    fn ids_differing_only_in_their_tag_extension_are_told_apart() {
+        let cache = ReplayCache::new(16);
+        let (bucket, tag) = cache.locate(b"a");
+        let twin = Tag {
+            low: tag.low,
+            extension: tag.extension ^ 1,
+        };
+        let epoch = cache.epoch(0);
+        assert!(matches!(
+            cache.attempt(bucket, tag, epoch, 100, 0),
+            Attempt::Done(Ok(()))
+        ));
+        assert!(matches!(
+            cache.attempt(bucket, twin, epoch, 100, 0),
+            Attempt::Done(Ok(()))
+        ));
+        assert!(matches!(
+            cache.attempt(bucket, twin, epoch, 100, 0),
+            Attempt::Done(Err(ReplayError::Replayed))
+        ));
+        assert_eq!(
+            cache.check_and_insert(b"a", 100, 1),
+            Err(ReplayError::Replayed)
+        );
+        assert_eq!(cache.len(), 2);
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::replay::{ReplayCache, ReplayError, ReplayStore};
 ///   live is never refused as `Replayed` (only, possibly, as `Full`);
 /// - `Full` carries the cache's capacity and is only returned for a credential still valid;
 /// - `Full` means the cache is full of live ids (the model has at least `capacity` live ids), or
-///   else the id's home bucket holds 15 live ids (asked of the cache: an overflow is possible,
+///   else the id's home bucket holds 14 live ids (asked of the cache: an overflow is possible,
 ///   if astronomically rare, and not visible from outside);
 /// - `len() <= capacity()`, and every id the model holds live is still in the cache
 ///   (`len() >= live`).
