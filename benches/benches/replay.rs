@@ -2,11 +2,11 @@
 //! bytes per entry, and how throughput scales from one thread to two.
 //!
 //! Time: the ids measured are fresh (first presentations) and live for [`LIFETIME`] ticks of a
-//! clock that advances one tick per operation, so they expire soon after and are swept when a
-//! shard fills; the one million prefilled ids never expire. The cache therefore holds 1M live
-//! entries (plus the last [`LIFETIME`] measured ones, and at most a million dead ones awaiting a
-//! sweep) however many iterations criterion runs, and the sweeps' cost is part of the
-//! measurement.
+//! clock that advances one tick per operation, so they expire soon after; their slots are reused
+//! in place or swept when the cache runs out of room. The one million prefilled ids never expire.
+//! The cache therefore holds 1M live entries (plus the last [`LIFETIME`] measured ones, and at
+//! most a million dead ones awaiting reuse or a sweep) however many iterations criterion runs,
+//! and the sweeps' cost is part of the measurement.
 // Setup failures abort the run: nothing could be measured anyway.
 #![allow(clippy::expect_used)]
 
