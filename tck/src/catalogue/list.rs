@@ -129,7 +129,7 @@ pub fn scenarios() -> Vec<Scenario> {
                 "LIST-09",
                 "the page size defaults to at most 50 and never exceeds 100",
                 "a2a.proto ListTasksRequest.page_size",
-                "No pageSize → at most 50 tasks (and a `pageSize` of at most 50); pageSize 101 → refused (-32602 / HTTP 400) or clamped to at most 100 (reported as a warning: DIGEST §10.6 [lenient]).",
+                "In a context of its own holding 101 tasks: no pageSize → at most 50 tasks (and a `pageSize` of at most 50); pageSize 101 → refused (-32602 / HTTP 400) or clamped to at most 100 (reported as a warning: DIGEST §10.6 [lenient]).",
                 step(rules::page_size_bounds),
             )
         },

@@ -681,12 +681,22 @@ pub fn filters_hold(cx: &Context) -> StepResult<'_> {
     })
 }
 
-/// LIST-09 ([lenient]): no pageSize → at most 50; pageSize 101 → refused or at most 100.
+/// Tasks LIST-09 creates in its own context: more than the largest page allowed (100), so
+/// both bounds can be exceeded whatever else the agent holds.
+const BOUNDS_TASKS: usize = 101;
+
+/// LIST-09 ([lenient]): in a context holding 101 tasks, no pageSize → at most 50; pageSize
+/// 101 → refused or at most 100.
 pub fn page_size_bounds(cx: &Context) -> StepResult<'_> {
     Box::pin(async move {
         let base = base(cx)?;
+        let context = talk::fresh_id("tck-list-");
+        for _ in 0..BOUNDS_TASKS {
+            reach!(create_in(cx, &context, "complete").await);
+        }
+        let filter = json!({"contextId": context});
         let mut failures = Vec::new();
-        let page = reach!(list_page(cx, &json!({})).await);
+        let page = reach!(list_page(cx, &filter).await);
         let listed = page.tasks.len();
         if listed > 50 || page.size.is_some_and(|s| s > 50) {
             failures.push(
@@ -703,7 +713,12 @@ pub fn page_size_bounds(cx: &Context) -> StepResult<'_> {
         }
         failures.extend(page.findings);
 
-        let answer = call::call(cx, Operation::ListTasks, &json!({"pageSize": 101})).await?;
+        let answer = call::call(
+            cx,
+            Operation::ListTasks,
+            &with(&filter, "pageSize", json!(101)),
+        )
+        .await?;
         if answer.result.is_some() {
             let page = match Page::of(cx, &answer) {
                 Ok(p) => p,
