@@ -350,14 +350,16 @@ async fn list_09_warns_when_pages_exceed_the_page_size_bounds() {
 
 #[tokio::test]
 async fn list_09_warns_when_page_size_101_is_refused_with_another_error() {
-    let kind = verdict_of("LIST-09", |_, params, _| {
-        if params.get("pageSize").is_some() {
+    // Tasks are created and listed 50 to a page; pageSize in the request is an internal error.
+    let store = task_store(|tasks, _| page(tasks.iter().take(50).collect(), 50));
+    let kind = verdict_of("LIST-09", move |method, params, n| {
+        if method == "ListTasks" && params.get("pageSize").is_some() {
             ResponseTemplate::new(200).set_body_json(json!({
                 "jsonrpc": "2.0", "id": "tck-1",
                 "error": {"code": -32603, "message": "Internal error"}
             }))
         } else {
-            ok(&page(vec![], 50))
+            store(method, params, n)
         }
     })
     .await;
