@@ -581,3 +581,141 @@ async fn tx_14_fails_when_the_routes_are_bare_404s() {
         "{messages}"
     );
 }
+
+/// Runs scenario `id` on A2A 0.3 over `binding` against a mock 0.3 agent (JSON-RPC at `/rpc`,
+/// HTTP+JSON under `/rest`) whose JSON-RPC answers come from `script` and whose HTTP+JSON
+/// answers are all `rest`.
+async fn v03_verdict_of(
+    id: &str,
+    binding: a2a_tck::scenario::Binding,
+    script: impl Fn(&str, &Value, usize) -> ResponseTemplate + Send + Sync + 'static,
+    rest: ResponseTemplate,
+) -> (VerdictKind, String) {
+    use wiremock::matchers::path_regex;
+    let server = MockServer::start().await;
+    let card = json!({
+        "name": "Mock 0.3 agent", "description": "Scripted per method.", "version": "1.0.0",
+        "protocolVersion": "0.3.0", "url": format!("{}/rpc", server.uri()),
+        "preferredTransport": "JSONRPC",
+        "additionalInterfaces": [
+            {"url": format!("{}/rpc", server.uri()), "transport": "JSONRPC"},
+            {"url": format!("{}/rest", server.uri()), "transport": "HTTP+JSON"}
+        ],
+        "capabilities": {}, "defaultInputModes": ["text/plain"], "defaultOutputModes": ["text/plain"],
+        "skills": [{"id": "echo", "name": "Echo", "description": "Echoes.", "tags": ["test"]}]
+    });
+    Mock::given(method("GET"))
+        .and(path("/.well-known/agent-card.json"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(card))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/rpc"))
+        .respond_with(Scripted {
+            script: Arc::new(script),
+            calls: AtomicUsize::new(0),
+        })
+        .mount(&server)
+        .await;
+    Mock::given(path_regex("^/rest/"))
+        .respond_with(rest)
+        .mount(&server)
+        .await;
+    let mut config = RunConfig::new(format!("{}/.well-known/agent-card.json", server.uri()));
+    config.profile.mode = Mode::Dev;
+    config.version = Some(a2a_tck::scenario::ProtocolVersion::V0_3);
+    config.binding = Some(binding);
+    config.schemas = Some(Arc::new(SchemaSet::embedded().unwrap()));
+    config.selection.only = vec![id.to_owned()];
+    let report = runner::run(catalogue::all(), config, &Silent).await;
+    let result = report.results.iter().find(|r| r.scenario.id == id).unwrap();
+    let messages: Vec<String> = result.failures.iter().map(|f| f.message.clone()).collect();
+    (result.verdict.kind(), messages.join("; "))
+}
+
+fn not_found_0_3() -> Value {
+    json!({"jsonrpc": "2.0", "id": "tck-1", "error": {"code": -32001, "message": "Task not found"}})
+}
+
+/// TX-02 / TX-04: 0.3 answers (JSON-RPC, then HTTP+JSON) sent as `text/plain` fail; as
+/// `application/json` they pass.
+#[tokio::test]
+async fn tx_02_and_tx_04_judge_the_0_3_media_type() {
+    use a2a_tck::scenario::Binding;
+    let plain =
+        |body: &Value| ResponseTemplate::new(200).set_body_raw(body.to_string(), "text/plain");
+    let rest_error =
+        json!({"error": {"code": 404, "status": "NOT_FOUND", "message": "no such task"}});
+    let got = v03_verdict_of(
+        "TX-02",
+        Binding::JsonRpc,
+        move |_, _, _| plain(&not_found_0_3()),
+        ResponseTemplate::new(404),
+    )
+    .await;
+    assert_fails_with(
+        &got,
+        "the answer's Content-Type is not the binding's media type",
+    );
+    let got = v03_verdict_of(
+        "TX-02",
+        Binding::JsonRpc,
+        |_, _, _| ResponseTemplate::new(200).set_body_json(not_found_0_3()),
+        ResponseTemplate::new(404),
+    )
+    .await;
+    assert_eq!(got.0, VerdictKind::Pass, "{}", got.1);
+
+    let got = v03_verdict_of(
+        "TX-04",
+        Binding::HttpJson,
+        |_, _, _| ResponseTemplate::new(404),
+        ResponseTemplate::new(404).set_body_raw(rest_error.to_string(), "text/plain"),
+    )
+    .await;
+    assert_fails_with(
+        &got,
+        "the answer's Content-Type is not the binding's media type",
+    );
+    let got = v03_verdict_of(
+        "TX-04",
+        Binding::HttpJson,
+        |_, _, _| ResponseTemplate::new(404),
+        ResponseTemplate::new(404).set_body_json(rest_error),
+    )
+    .await;
+    assert_eq!(got.0, VerdictKind::Pass, "{}", got.1);
+}
+
+/// TX-08: a 0.3 method answered -32601 fails; every method dispatched (any other error) passes.
+#[tokio::test]
+async fn tx_08_fails_when_a_0_3_method_is_not_found() {
+    use a2a_tck::scenario::Binding;
+    let answer = |code: i64| {
+        ResponseTemplate::new(200).set_body_json(json!({
+            "jsonrpc": "2.0", "id": "tck-1", "error": {"code": code, "message": "x"}
+        }))
+    };
+    let got = v03_verdict_of(
+        "TX-08",
+        Binding::JsonRpc,
+        move |method, _, _| {
+            answer(if method == "tasks/cancel" {
+                -32601
+            } else {
+                -32602
+            })
+        },
+        ResponseTemplate::new(404),
+    )
+    .await;
+    assert_fails_with(&got, "tasks/cancel");
+    let got = v03_verdict_of(
+        "TX-08",
+        Binding::JsonRpc,
+        move |_, _, _| answer(-32602),
+        ResponseTemplate::new(404),
+    )
+    .await;
+    assert_eq!(got.0, VerdictKind::Pass, "{}", got.1);
+}

@@ -19,9 +19,14 @@ use a2a_tck::schema::SchemaSet;
 use a2a_tck::verdict::VerdictKind;
 
 async fn run(mode: SelftestMode) -> RunReport {
+    run_with(mode, &[]).await
+}
+
+async fn run_with(mode: SelftestMode, defects: &[&str]) -> RunReport {
     let mut agent_config = a2a_reference_agent::config::Config::default();
     "127.0.0.1:0".clone_into(&mut agent_config.bind);
     agent_config.public_url = None;
+    agent_config.defects = defects.iter().map(|d| (*d).to_owned()).collect();
     let patch = selftest_mode(mode, &mut agent_config);
     let agent = a2a_reference_agent::serve(agent_config).await.unwrap();
     let mut config = RunConfig::new(format!("{}/.well-known/agent-card.json", agent.base_url()));
@@ -80,4 +85,40 @@ async fn all_modes_together_leave_only_ext_03_unexercised() {
     assert_eq!(skipped, BTreeSet::from(["EXT-03"]));
     let passed = of(&report, VerdictKind::Pass).len();
     assert!(passed >= 200, "only {passed} passed");
+}
+
+/// The card defects, over the whole catalogue and both versions: exactly their scenarios turn
+/// red.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_card_defects_turn_exactly_their_scenarios_red() {
+    for (defect, expected) in [
+        (
+            "card-without-cache-headers",
+            &["S-01 (0.3 JSONRPC)", "S-01 (1.0 JSONRPC)"][..],
+        ),
+        (
+            "card-signature-invalid",
+            &[
+                "CARD-14 (1.0 JSONRPC)",
+                "SEC-CARD-01 (0.3 JSONRPC)",
+                "SEC-CARD-01 (1.0 JSONRPC)",
+            ][..],
+        ),
+        (
+            "card-missing-description",
+            &[
+                "CARD-03 (0.3 JSONRPC)",
+                "CARD-04 (1.0 JSONRPC)",
+                "CARD-19 (0.3 JSONRPC)",
+                "CARD-19 (1.0 JSONRPC)",
+            ][..],
+        ),
+    ] {
+        let report = run_with(SelftestMode::Open, &[defect]).await;
+        let mut red = of(&report, VerdictKind::Fail);
+        red.extend(of(&report, VerdictKind::Warn));
+        let expected: BTreeSet<String> = expected.iter().map(|s| (*s).to_owned()).collect();
+        assert_eq!(red, expected, "{defect}");
+        assert_eq!(of(&report, VerdictKind::Error), BTreeSet::new(), "{defect}");
+    }
 }

@@ -359,6 +359,21 @@ pub fn scenarios() -> Vec<Scenario> {
                 Box::pin(async move { Ok(rules::security_schemes(cx, rules::v03_security)) })
             }),
         },
+        // S1x §8.6.1: "Agent Card endpoints SHOULD include Cache-Control … max-age" and
+        // "SHOULD include an ETag" (DIGEST §11 S-01).
+        Scenario {
+            id: "S-01",
+            title: "the card is served with Cache-Control max-age and an ETag",
+            level: Level::Should,
+            spec: SpecRef {
+                source: "A2A 1.0",
+                section: "§8.6.1",
+            },
+            requirement: "The card response carries `Cache-Control` with a `max-age` directive and an `ETag`.",
+            area: Area::AgentCard,
+            applies: applies(BOTH, &[Need::Card]),
+            step: step(|cx| Box::pin(async move { Ok(rules::cache_headers(cx)) })),
+        },
         // J03 AgentCard as a whole.
         Scenario {
             id: "CARD-19",

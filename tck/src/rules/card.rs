@@ -394,6 +394,48 @@ pub fn v03_security(card: &Value) -> Outcome {
     Outcome::from_failures(failures)
 }
 
+/// S-01: the card response carries `Cache-Control` with `max-age` and an `ETag`.
+pub fn cache_headers(cx: &Context) -> Outcome {
+    let d = &cx.discovery;
+    if d.card.is_none() {
+        return Outcome::Skip("no agent card was obtained".into());
+    }
+    let header = |name: &str| {
+        d.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    };
+    let exchange = d.exchange.clone().unwrap_or_default();
+    let mut failures = Vec::new();
+    let cache = header("cache-control");
+    let max_age = cache.is_some_and(|v| {
+        v.split(',').any(|directive| {
+            directive
+                .trim()
+                .to_ascii_lowercase()
+                .starts_with("max-age=")
+        })
+    });
+    if !max_age {
+        failures.push(
+            Failure::new("the card response has no Cache-Control max-age")
+                .expected("Cache-Control: max-age=<seconds>")
+                .actual(cache.map_or_else(|| "no Cache-Control".to_owned(), str::to_owned))
+                .in_exchange(&exchange),
+        );
+    }
+    if header("etag").is_none() {
+        failures.push(
+            Failure::new("the card response has no ETag")
+                .expected("an ETag header")
+                .actual("none")
+                .in_exchange(&exchange),
+        );
+    }
+    Outcome::from_failures(failures)
+}
+
 /// On a card that declares both A2A 1.0 and 0.3, the version whose shape `securitySchemes`
 /// follows (profile `card.dual_version_schemes`, default 1.0); `None` on a single-version card.
 fn dual_schemes_version(cx: &Context, card: &Value) -> Option<Family> {
