@@ -625,6 +625,7 @@ async fn v03_verdict_of(
     config.profile.mode = Mode::Dev;
     config.version = Some(a2a_tck::scenario::ProtocolVersion::V0_3);
     config.binding = Some(binding);
+    config.profile.behaviours.preset = Some(REFERENCE_AGENT.to_owned());
     config.schemas = Some(Arc::new(SchemaSet::embedded().unwrap()));
     config.selection.only = vec![id.to_owned()];
     let report = runner::run(catalogue::all(), config, &Silent).await;
@@ -711,6 +712,20 @@ async fn tx_08_fails_when_a_0_3_method_is_not_found() {
     .await;
     assert_fails_with(&got, "tasks/cancel");
     let got = v03_verdict_of(
+        "TX-29",
+        Binding::JsonRpc,
+        move |method, _, _| {
+            answer(if method == "tasks/cancel" {
+                -32601
+            } else {
+                -32602
+            })
+        },
+        ResponseTemplate::new(404),
+    )
+    .await;
+    assert_fails_with(&got, "the required method tasks/cancel is not implemented");
+    let got = v03_verdict_of(
         "TX-08",
         Binding::JsonRpc,
         move |_, _, _| answer(-32602),
@@ -718,4 +733,35 @@ async fn tx_08_fails_when_a_0_3_method_is_not_found() {
     )
     .await;
     assert_eq!(got.0, VerdictKind::Pass, "{}", got.1);
+}
+
+/// TX-22: a 0.3 task whose state is written the 1.0 way fails; with 0.3 values it passes.
+#[tokio::test]
+async fn tx_22_fails_on_a_1_0_state_name_in_a_0_3_answer() {
+    use a2a_tck::scenario::Binding;
+    for (state, role, expected) in [
+        ("TASK_STATE_COMPLETED", "agent", VerdictKind::Fail),
+        ("completed", "ROLE_AGENT", VerdictKind::Fail),
+        ("completed", "agent", VerdictKind::Pass),
+    ] {
+        let task = json!({"kind": "task", "id": "t1", "contextId": "c1",
+            "status": {"state": state, "message": {"kind": "message", "messageId": "m1",
+                "role": role, "parts": [{"kind": "text", "text": "done"}]}}});
+        let got = v03_verdict_of(
+            "TX-22",
+            Binding::JsonRpc,
+            move |_, _, _| ok(&task),
+            ResponseTemplate::new(404),
+        )
+        .await;
+        assert_eq!(got.0, expected, "{state} {role}: {}", got.1);
+        if expected == VerdictKind::Fail {
+            assert!(
+                got.1
+                    .contains("TX-22: an enum is not one of the 0.3 values"),
+                "{}",
+                got.1
+            );
+        }
+    }
 }

@@ -38,6 +38,7 @@ fn scenario(
 }
 
 /// The envelope scenarios.
+#[allow(clippy::too_many_lines)] // One declaration per requirement.
 pub fn scenarios() -> Vec<Scenario> {
     vec![
         // JSON-RPC 2.0 §5: "id … MUST be the same as the value of the id member in the Request"
@@ -72,6 +73,22 @@ pub fn scenarios() -> Vec<Scenario> {
                 "`message/send`, `message/stream`, `tasks/get`, `tasks/cancel`, `tasks/resubscribe` (and the push-config and extended-card methods the card declares), called with empty params, are never answered -32601.",
                 JSONRPC,
                 step(rules::methods_dispatch),
+            )
+        },
+        // 0.3 §11.1.2: "Agents MUST implement message/send, tasks/get and tasks/cancel"
+        Scenario {
+            applies: Applies {
+                versions: &[Family::V0_3],
+                bindings: JSONRPC,
+                needs: NEEDS,
+            },
+            ..scenario(
+                "TX-29",
+                "0.3 core methods are implemented",
+                "0.3 §11.1.2",
+                "`message/send`, `tasks/get` and `tasks/cancel`, called with empty params on the selected JSON-RPC interface, are never answered -32601.",
+                JSONRPC,
+                step(rules::core_methods_0_3),
             )
         },
         // 1.0 §5.3, §9.1: the JSON-RPC methods are the PascalCase operation names

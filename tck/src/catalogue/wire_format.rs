@@ -111,6 +111,16 @@ pub fn scenarios() -> Vec<Scenario> {
             &[],
             step(rules::enum_names),
         ),
+        // J03 TaskState enum, Message.role enum
+        scenario(
+            "TX-22",
+            "0.3 task states and roles are the schema's values",
+            ("A2A 0.3", "JSON schema TaskState, Message.role"),
+            "Every `state` in a send, get, cancel and stream answer is one of submitted, working, input-required, completed, canceled, failed, rejected, auth-required, unknown; every `role` is user or agent.",
+            V03,
+            &[],
+            step(rules::enum_names_0_3),
+        ),
         // "Timestamps MUST … use the UTC timezone (denoted by 'Z')"
         scenario(
             "TX-23",

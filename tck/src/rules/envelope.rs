@@ -142,6 +142,34 @@ pub fn unknown_method(cx: &Context) -> StepResult<'_> {
     })
 }
 
+/// TX-29 (0.3): the three methods every 0.3 agent implements are dispatched (not -32601).
+pub fn core_methods_0_3(cx: &Context) -> StepResult<'_> {
+    Box::pin(async move {
+        let fam = cx.target()?.version.family();
+        let mut failures = Vec::new();
+        for op in [
+            Operation::SendMessage,
+            Operation::GetTask,
+            Operation::CancelTask,
+        ] {
+            let Some(method) = op.method(fam) else {
+                continue;
+            };
+            let answer = call::call(cx, op, &json!({})).await?;
+            if answer.error_code() == Some(codes::METHOD_NOT_FOUND) {
+                failures.push(
+                    Failure::new(format!("the required method {method} is not implemented"))
+                        .expected("any answer but -32601 (the method exists)")
+                        .actual(talk::describe(&answer))
+                        .at("/error/code")
+                        .in_exchange(&answer.http.exchange),
+                );
+            }
+        }
+        Ok(Outcome::from_failures(failures))
+    })
+}
+
 /// TX-08 (0.3) / TX-09 (1.0): every method name of the version dispatches: called with empty
 /// params, none is answered -32601 (any other answer, an error included, shows it is known).
 /// 0.3 push and extended-card methods only when the card declares them.

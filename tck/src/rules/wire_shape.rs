@@ -144,6 +144,19 @@ const TASK_STATES: &[&str] = &[
     "TASK_STATE_AUTH_REQUIRED",
 ];
 const ROLES: &[&str] = &["ROLE_USER", "ROLE_AGENT"];
+/// 0.3 `TaskState` and `Message.role` values (JSON schema).
+const TASK_STATES_0_3: &[&str] = &[
+    "submitted",
+    "working",
+    "input-required",
+    "completed",
+    "canceled",
+    "failed",
+    "rejected",
+    "auth-required",
+    "unknown",
+];
+const ROLES_0_3: &[&str] = &["user", "agent"];
 
 /// Findings of `check` over every member of every document.
 fn judge_docs(docs: &[Doc], check: MemberCheck, finding: &str) -> Vec<Failure> {
@@ -194,6 +207,23 @@ pub fn enum_names(cx: &Context) -> StepResult<'_> {
                 .then(|| (format!("one of {}", allowed.join(", ")), show(Some(value))))
         },
         "TX-21: an enum is not written as its ProtoJSON name",
+    ))
+}
+
+/// TX-22 (0.3): every `state` is a 0.3 `TaskState` value and every `role` `user` or `agent`.
+pub fn enum_names_0_3(cx: &Context) -> StepResult<'_> {
+    Box::pin(judge_success(
+        cx,
+        |name, value| {
+            let allowed = match name {
+                "state" => TASK_STATES_0_3,
+                "role" => ROLES_0_3,
+                _ => return None,
+            };
+            (!value.as_str().is_some_and(|s| allowed.contains(&s)))
+                .then(|| (format!("one of {}", allowed.join(", ")), show(Some(value))))
+        },
+        "TX-22: an enum is not one of the 0.3 values",
     ))
 }
 
