@@ -88,6 +88,17 @@ pub fn task_of_send(family: Family, result: &Value) -> Option<&Value> {
     }
 }
 
+/// The id of the task a send answer carries, if it carries one.
+pub fn sent_task_id(family: Family, answer: &Answer) -> Option<String> {
+    answer
+        .result
+        .as_ref()
+        .and_then(|r| task_of_send(family, r))
+        .and_then(|t| t.get("id"))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+}
+
 /// The state of a task, parsed.
 pub fn state_of(family: Family, task: &Value) -> Option<State> {
     State::parse(family, task.pointer("/status/state")?.as_str()?)

@@ -56,13 +56,7 @@ async fn success_docs(cx: &Context) -> Result<Result<Vec<Doc>, Outcome>, Harness
         &talk::send_params(fam, &message, false),
     )
     .await?;
-    let task_id = sent
-        .result
-        .as_ref()
-        .and_then(|r| talk::task_of_send(fam, r))
-        .and_then(|t| t.get("id"))
-        .and_then(Value::as_str)
-        .map(str::to_owned);
+    let task_id = talk::sent_task_id(fam, &sent);
     answers.push(sent);
     if let Some(id) = task_id {
         answers.push(call::call(cx, Operation::GetTask, &talk::get_params(&id, None)).await?);
@@ -74,13 +68,7 @@ async fn success_docs(cx: &Context) -> Result<Result<Vec<Doc>, Outcome>, Harness
             &talk::send_params(fam, &long, true),
         )
         .await?;
-        let id = started
-            .result
-            .as_ref()
-            .and_then(|r| talk::task_of_send(fam, r))
-            .and_then(|t| t.get("id"))
-            .and_then(Value::as_str)
-            .map(str::to_owned);
+        let id = talk::sent_task_id(fam, &started);
         answers.push(started);
         if let Some(id) = id {
             answers.push(call::call(cx, Operation::CancelTask, &json!({"id": id})).await?);
